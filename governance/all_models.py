@@ -1,0 +1,3 @@
+"""Import every package's models so ``Base.metadata`` knows all tables (migrations, tests)."""
+
+import governance.models  # noqa: F401

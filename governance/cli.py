@@ -1,0 +1,106 @@
+"""Command line: ``flask --app app db|users|audit|demo …`` (names relied on by operators: keep them)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from governance import audit, migrate
+from governance.accounts import UserInput, create_user
+from governance.audit import SYSTEM
+from governance.db import db
+from governance.errors import PortalError
+from governance.models import Role
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a clear message to stderr and exit non-zero (no traceback for user errors)."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    migrate.upgrade(db.engine, revision)
+    click.echo(f"Database at revision {migrate.current_revision(db.engine)}.")
+
+
+@click.group("users")
+def users_group() -> None:
+    """User accounts."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--vendor", "vendors", multiple=True, help="Vendor name; repeat for a vendor manager.")
+@click.option("--name", "display_name", default=None, help="Display name (defaults to the e-mail's local part).")
+@click.option("--time-zone", default="UTC", show_default=True)
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(email: str, role: str, vendors: tuple[str, ...], display_name: str | None, time_zone: str,
+                 password_stdin: bool) -> None:
+    """Create an account; the password is read from stdin so it never lands in shell history."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    data = UserInput(email=email, display_name=display_name or email.split("@")[0], role=Role(role),
+                     vendor_names=list(vendors), time_zone=time_zone, password=password)
+    try:
+        with db.unit_of_work() as session:
+            user = create_user(session, SYSTEM, data)
+    except PortalError as exc:
+        fail(exc.message)
+    click.echo(f"Created {user.role.value} #{user.id}.")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit chain."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Recompute the chain; print OK or the first broken event (exit 1)."""
+    with db.unit_of_work() as session:
+        result = audit.verify(session, audit.chain_key(current_app.extensions["portal"].master_key))
+    click.echo(result.summary())
+    sys.exit(0 if result.ok else 1)
+
+
+@click.command("demo")
+@click.option("--seed-only", is_flag=True, help="Migrate and load demo data, then exit.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def demo(seed_only: bool, host: str, port: int) -> None:
+    """Migrate, load the demo data (idempotent) and serve the portal."""
+    from governance.demo import DEMO_LOGINS, seed_demo
+
+    migrate.upgrade(db.engine)
+    with db.unit_of_work() as session:
+        created = seed_demo(session)
+    click.echo("Demo data loaded." if created else "Demo data already present.")
+    click.echo("\nDemo sign-ins (password for every account: see below):")
+    for role, email in DEMO_LOGINS:
+        click.echo(f"  {role:<20} {email}")
+    from governance.demo import DEMO_PASSWORD
+
+    click.echo(f"  password             {DEMO_PASSWORD}\n")
+    if seed_only:
+        return
+    click.echo(f"Portal running on http://{host}:{port}  (Ctrl+C stops it)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+commands = [db_group, users_group, audit_group, demo]
