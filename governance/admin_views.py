@@ -13,7 +13,7 @@ from governance.dashboard import vendor_rows
 from governance.db import db, utcnow
 from governance.dpas import dpa_status, missing_clauses
 from governance.errors import PortalError
-from governance.forms import UserForm, VendorForm
+from governance.forms import UserForm, VendorForm, choices
 from governance.models import Role, User, Vendor
 from governance.permissions import STAFF, get_vendor_or_404, requires, users_visible_to
 from governance.regions import region_of
@@ -105,7 +105,7 @@ def index() -> Any:
 
 def _user_form(user: User | None) -> UserForm:
     form = UserForm(obj=user)
-    form.vendors.choices = [(v.name, v.name) for v in db.session.scalars(select(Vendor).order_by(Vendor.name))]
+    form.vendors.choices = choices([(v.name, v.name) for v in db.session.scalars(select(Vendor).order_by(Vendor.name))])
     if user is not None and not form.is_submitted():
         form.role.data = user.role.value
         form.vendors.data = [v.name for v in user.managed_vendors] or ([user.vendor.name] if user.vendor else [])

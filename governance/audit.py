@@ -177,8 +177,15 @@ class VerifyResult:
 
 def _first_break(session: Session, key: bytes, checkpoints: dict[int, str]) -> tuple[int, int, str, str]:
     """Walk the chain in order; return (count, last seq, last hash, problem) — problem '' if intact."""
-    count, expected_seq, prev_hash = 0, 1, GENESIS_HASH
     stream = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000))
+    try:
+        return _walk(stream, key, checkpoints)
+    finally:
+        stream.close()  # a break found early leaves a server-side cursor open otherwise
+
+
+def _walk(stream: Any, key: bytes, checkpoints: dict[int, str]) -> tuple[int, int, str, str]:
+    count, expected_seq, prev_hash = 0, 1, GENESIS_HASH
     for event in stream:
         if event.seq != expected_seq:
             return count, event.seq, prev_hash, f"events {expected_seq}..{event.seq - 1} are missing"

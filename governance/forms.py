@@ -13,9 +13,15 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from governance.models import Role
+
+
+def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class LoginForm(FlaskForm):
@@ -46,7 +52,7 @@ class VendorForm(FlaskForm):
 class UserForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     display_name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    role = SelectField("Role", choices=[(r.value, r.label) for r in Role])
+    role = SelectField("Role", choices=choices([(r.value, r.label) for r in Role]))
     vendors = SelectMultipleField("Vendor(s)", choices=[], validate_choice=True)
     time_zone = StringField("Time zone", default="UTC", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("Password", validators=[Optional(), Length(max=256)])
@@ -61,7 +67,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField("Actor id", validators=[Optional(), Length(max=12)])
-    action = SelectField("Action", choices=[("", "Any action")], validate_choice=False)
+    action = SelectField("Action", choices=choices([("", "Any action")]), validate_choice=False)
     target_type = StringField("Target type", validators=[Optional(), Length(max=40)])
     target_id = StringField("Target id", validators=[Optional(), Length(max=64)])
     since = DateField("From", validators=[Optional()])

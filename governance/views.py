@@ -15,7 +15,7 @@ from governance import audit
 from governance.accounts import authenticate
 from governance.dashboard import admin_summary, compliance_summary, extra_panels, vendor_rows
 from governance.db import UTC, db, utcnow
-from governance.forms import AuditFilterForm, ConfirmForm, LoginForm
+from governance.forms import AuditFilterForm, ConfirmForm, LoginForm, choices
 from governance.models import Role, User
 from governance.pagination import paginate
 from governance.permissions import ALL_ROLES, STAFF, public, requires
@@ -114,7 +114,7 @@ def _audit_filter(form: AuditFilterForm) -> audit.EventFilter:
 @requires(*STAFF)
 def trail() -> Any:
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "Any action")] + [(a, a) for a in audit.known_actions(db.session)]
+    form.action.choices = choices([("", "Any action")] + [(a, a) for a in audit.known_actions(db.session)])
     if request.args and not form.validate():
         flash("Some filters were not understood and were ignored: " + ", ".join(form.errors), "warning")
         flt = audit.EventFilter()
