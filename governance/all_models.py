@@ -1,3 +1,4 @@
 """Import every package's models so ``Base.metadata`` knows all tables (migrations, tests)."""
 
 import governance.models  # noqa: F401
+import governance.keyring  # noqa: F401

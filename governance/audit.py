@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from governance.db import utcnow
-from governance.keys import derive_key
+from governance.keyring import purpose_key
 from governance.models import AuditCheckpoint, AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -53,9 +53,9 @@ class AuditDetailsError(ValueError):
     """Audit details may hold ids, codes and counts only: never free text that could carry PII."""
 
 
-def chain_key(master_key: bytes) -> bytes:
-    """The HMAC key of the chain, derived from the master key."""
-    return derive_key(master_key, "audit-chain")
+def chain_key(session: Session, master_key: bytes) -> bytes:
+    """The HMAC key of the chain: a sub-key of the root secret that the master key protects."""
+    return purpose_key(session, master_key, "audit-chain")
 
 
 def _check_value(key: str, value: Any) -> None:
@@ -299,5 +299,5 @@ def log(
     """:func:`record` with the chain key of the running app (what services call)."""
     from flask import current_app
 
-    return record(session, chain_key(current_app.extensions["portal"].master_key), actor, action,
-                  target_type, target_id, details)
+    key = chain_key(session, current_app.extensions["portal"].master_key)
+    return record(session, key, actor, action, target_type, target_id, details)

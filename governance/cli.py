@@ -73,7 +73,7 @@ def audit_group() -> None:
 def audit_verify() -> None:
     """Recompute the chain; print OK or the first broken event (exit 1)."""
     with db.unit_of_work() as session:
-        result = audit.verify(session, audit.chain_key(current_app.extensions["portal"].master_key))
+        result = audit.verify(session, audit.chain_key(session, current_app.extensions["portal"].master_key))
     click.echo(result.summary())
     sys.exit(0 if result.ok else 1)
 

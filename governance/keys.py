@@ -1,16 +1,21 @@
-"""Key material derived from the portal's master key.
+"""Key material: the master key, key wrapping, and per-purpose sub-keys.
 
-One master key (``PORTAL_MASTER_KEY`` or a 0600 file in the instance folder) is the root of every
-secret the portal uses; each purpose gets its own sub-key through HKDF so that a key leaked for one
-purpose (say, the audit chain) says nothing about another (say, subject tokens).
+The master key (``PORTAL_MASTER_KEY`` or a 0600 file in the instance folder) is a key-encryption key:
+it wraps the per-dataset data keys and the portal's root secret (see ``governance/keyring.py``), and
+nothing is derived from it directly, so rotating it means re-wrapping a handful of keys while the
+audit chain and the subject tokens stay valid. Each purpose gets its own sub-key of the root secret
+through HKDF, so a key leaked for one purpose (say, the audit chain) says nothing about another.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MASTER_KEY_BYTES = 32
@@ -44,3 +49,25 @@ def derive_key(master_key: bytes, purpose: str, length: int = 32) -> bytes:
     """
     hkdf = HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=purpose.encode("utf-8"))
     return hkdf.derive(master_key)
+
+
+def wrap_secret(master_key: bytes, secret: bytes, label: str) -> bytes:
+    """Encrypt a key under the master key (AES-256-GCM, ``label`` bound as associated data).
+
+    AES-GCM rather than RFC 3394 key wrap because it authenticates the label too: a wrapped key
+    copied to another row or purpose fails to unwrap.
+    """
+    nonce = secrets.token_bytes(12)
+    return nonce + AESGCM(master_key).encrypt(nonce, secret, label.encode("utf-8"))
+
+
+def unwrap_secret(master_key: bytes, wrapped: bytes, label: str) -> bytes:
+    """Reverse :func:`wrap_secret`; raise :class:`KeyUnwrapError` if key, label or bytes are wrong."""
+    try:
+        return AESGCM(master_key).decrypt(wrapped[:12], wrapped[12:], label.encode("utf-8"))
+    except (InvalidTag, ValueError) as exc:
+        raise KeyUnwrapError(f"cannot unwrap the key for {label}: wrong master key or damaged data") from exc
+
+
+class KeyUnwrapError(ValueError):
+    """A wrapped key did not open with the configured master key."""

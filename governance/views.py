@@ -130,7 +130,7 @@ def trail() -> Any:
 @requires(*STAFF)
 def verify_chain() -> Any:
     if ConfirmForm().validate_on_submit():
-        key = audit.chain_key(settings().master_key)
+        key = audit.chain_key(db.session, settings().master_key)
         result = audit.verify(db.session, key)
         db.session.commit()
         flash(result.summary(), "success" if result.ok else "danger")

@@ -116,7 +116,9 @@ def runner(app: Any) -> Any:
 
 @pytest.fixture
 def chain_key(app: Any) -> bytes:
-    return audit.chain_key(app.extensions["portal"].master_key)
+    key = audit.chain_key(db.session, app.extensions["portal"].master_key)
+    db.session.commit()
+    return key
 
 
 _PASSWORD_HASH: dict[str, str] = {}
