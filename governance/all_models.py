@@ -2,3 +2,4 @@
 
 import governance.models  # noqa: F401
 import governance.keyring  # noqa: F401
+import pii.models  # noqa: F401

@@ -83,6 +83,9 @@ class Vendor(Base):
     nda_signed_on: Mapped[date | None] = mapped_column(Date)
     ip_assignment_signed_on: Mapped[date | None] = mapped_column(Date)
     dpf_certified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Adequacy decisions with a scope limit (CA: PIPEDA, JP: APPI, KR: PIPA …) cover a vendor only
+    # when it is confirmed to fall inside that scope; the US uses ``dpf_certified`` instead.
+    adequacy_scope_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     corporate_group: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
