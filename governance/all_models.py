@@ -3,3 +3,4 @@
 import governance.models  # noqa: F401
 import governance.keyring  # noqa: F401
 import pii.models  # noqa: F401
+import workforce.models  # noqa: F401

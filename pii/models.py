@@ -30,6 +30,7 @@ class Item(Base):
     __table_args__ = (
         UniqueConstraint("dataset_id", "external_id"),
         Index("ix_items_dataset_status", "dataset_id", "status"),
+        Index("ix_items_queue", "dataset_id", "status", "is_gold", "severity", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +47,11 @@ class Item(Base):
     sensitivity: Mapped[list[str]] = mapped_column(JSON, default=list)
     severity: Mapped[int] = mapped_column(Integer, default=0)
     gold_answer: Mapped[Any | None] = mapped_column(JSON)
+    is_gold: Mapped[bool] = mapped_column(default=False)
     prelabel: Mapped[Any | None] = mapped_column(JSON)
+    # How many more people must annotate this item (the dataset's overlap k at import); the
+    # assignment engine claims a slot with a conditional UPDATE, so two people never take the last one.
+    open_slots: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     dataset: Mapped[Dataset] = relationship()
