@@ -44,4 +44,6 @@ def nav_items() -> list[NavItem]:
 
 register_nav("Vendors", "vendors.index", {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.VENDOR_MANAGER}, 20)
 register_nav("Users", "people.index", {Role.ADMIN}, 80)
+register_nav("Datasets", "datasets.index", set(Role), 10)
+register_nav("DPAs", "dpas.register", {Role.ADMIN, Role.COMPLIANCE_OFFICER}, 30)
 register_nav("Audit trail", "audit.trail", {Role.ADMIN, Role.COMPLIANCE_OFFICER}, 70)

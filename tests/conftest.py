@@ -9,7 +9,7 @@ import secrets
 import shutil
 import socket
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,8 @@ from config.settings import Settings
 from governance import audit, migrate
 from governance.accounts import hash_password
 from governance.db import Base, db, make_engine
-from governance.models import Role, User, Vendor
+from governance.dpas import required_clauses
+from governance.models import Dataset, DatasetAssignment, Dpa, Role, TransferMechanism, User, Vendor
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 TEST_PASSWORD = "correct horse battery"  # noqa: S105
@@ -136,8 +137,9 @@ def make_vendor(app: Any) -> Callable[..., Vendor]:
     counter = iter(range(1, 10_000))
 
     def make(name: str | None = None, country: str = "VN", rate: str = "18.00", **fields: Any) -> Vendor:
-        vendor = Vendor(name=name or f"Vendor {next(counter)}", country=country, city="", hourly_rate_usd=Decimal(rate),
-                        dpf_certified=False, corporate_group="", active=True, **fields)
+        defaults = {"city": "", "dpf_certified": False, "corporate_group": "", "active": True}
+        vendor = Vendor(name=name or f"Vendor {next(counter)}", country=country, hourly_rate_usd=Decimal(rate),
+                        **(defaults | fields))
         db.session.add(vendor)
         db.session.commit()
         return vendor
@@ -165,6 +167,49 @@ def make_user(app: Any, make_vendor: Callable[..., Vendor]) -> Callable[..., Use
         db.session.add(user)
         db.session.commit()
         return user
+
+    return make
+
+
+@pytest.fixture
+def make_dpa(app: Any) -> Callable[..., Dpa]:
+    """A complete, signed DPA valid for a year (override any field)."""
+
+    def make(vendor: Vendor, **fields: Any) -> Dpa:
+        today = datetime.now(UTC).date()
+        defaults = {
+            "reference": f"DPA-{vendor.country}-{vendor.id}", "signed_on": today - timedelta(days=30),
+            "expires_on": today + timedelta(days=365), "storage_countries": [vendor.country],
+            "transfer_mechanism": TransferMechanism.NONE, "scc_module": None, "tia_completed_on": None,
+            "sub_processors": [], "deletion_sla_days": 30, "art28_clauses": list(required_clauses()),
+        }
+        dpa = Dpa(vendor_id=vendor.id, **(defaults | fields))
+        db.session.add(dpa)
+        db.session.commit()
+        return dpa
+
+    return make
+
+
+@pytest.fixture
+def make_dataset(app: Any) -> Callable[..., Dataset]:
+    """A dataset (active, personal data, one-year retention), optionally assigned to vendors."""
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, vendors: list[Vendor] = (), **fields: Any) -> Dataset:
+        now = datetime.now(UTC)
+        defaults = {
+            "purpose": "sft", "lawful_basis": "legitimate_interests", "task_kind": "classification",
+            "labels": ["billing", "delivery", "other"], "retention_days": 365,
+            "expires_at": now + timedelta(days=365), "contains_personal_data": True, "overlap_k": 1,
+        }
+        dataset = Dataset(name=name or f"Dataset {next(counter)}", **(defaults | fields))
+        db.session.add(dataset)
+        db.session.flush()
+        for vendor in vendors:
+            db.session.add(DatasetAssignment(dataset_id=dataset.id, vendor_id=vendor.id))
+        db.session.commit()
+        return dataset
 
     return make
 

@@ -28,6 +28,15 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "people.index": frozenset({A}),
     "people.new": frozenset({A}),
     "people.edit": frozenset({A}),
+    "dpas.register": frozenset({A, C}),
+    "dpas.new": frozenset({A, C}),
+    "dpas.edit": frozenset({A, C}),
+    "dpas.document": frozenset({A, C}),
+    "datasets.index": frozenset({A, C, V, N}),
+    "datasets.new": frozenset({A}),
+    "datasets.detail": frozenset({A, C, V, N}),
+    "datasets.assign": frozenset({A}),
+    "datasets.unassign": frozenset({A}),
 }
 ALWAYS_PUBLIC = {"static", "bootstrap.static"}
 
@@ -54,7 +63,7 @@ def test_an_endpoint_without_a_declaration_is_refused_at_run_time(app: Any, logi
 
 
 @pytest.fixture
-def world(app: Any, make_user: Any, make_vendor: Any) -> dict[str, Any]:
+def world(app: Any, make_user: Any, make_vendor: Any, make_dpa: Any, make_dataset: Any) -> dict[str, Any]:
     """One in-scope vendor with one person of each vendor role, plus staff."""
     app.config["WTF_CSRF_ENABLED"] = False
     vendor = make_vendor("Scope Vendor")
@@ -62,7 +71,8 @@ def world(app: Any, make_user: Any, make_vendor: Any) -> dict[str, Any]:
         A: make_user(A), C: make_user(C),
         V: make_user(V, managed=[vendor]), N: make_user(N, vendor=vendor),
     }
-    return {"vendor": vendor, "users": users, "app": app}
+    return {"vendor": vendor, "users": users, "app": app, "dpa": make_dpa(vendor),
+            "dataset": make_dataset(vendors=[vendor])}
 
 
 def _url(endpoint: str, world: dict[str, Any]) -> str:
@@ -70,6 +80,12 @@ def _url(endpoint: str, world: dict[str, Any]) -> str:
         "vendors.detail": f"/vendors/{world['vendor'].id}",
         "vendors.edit": f"/vendors/{world['vendor'].id}/edit",
         "people.edit": f"/users/{world['users'][N].id}/edit",
+        "dpas.new": f"/vendors/{world['vendor'].id}/dpas/new",
+        "dpas.edit": f"/dpas/{world['dpa'].id}/edit",
+        "dpas.document": f"/dpas/{world['dpa'].id}/document",
+        "datasets.detail": f"/datasets/{world['dataset'].id}",
+        "datasets.assign": f"/datasets/{world['dataset'].id}/assign",
+        "datasets.unassign": f"/datasets/{world['dataset'].id}/vendors/{world['vendor'].id}/remove",
     }
     from flask import url_for
 
