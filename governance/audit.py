@@ -27,7 +27,7 @@ from governance.models import AuditCheckpoint, AuditEvent, AuditHead
 GENESIS_HASH = "0" * 64
 HEAD_ROW_ID = 1
 SYSTEM_ROLE = "system"
-_ID_LIKE = re.compile(r"^[A-Za-z0-9_.:/\-]{0,80}$")
+_ID_LIKE = re.compile(r"^[A-Za-z0-9_.:/+\-]{0,80}$")
 _KEY_LIKE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 

@@ -16,9 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from governance import audit
 from governance.dpas import DpaStatus, current_dpa, dpa_status, missing_clauses
-from governance.models import AuditEvent, Dataset, DatasetStatus, Role, User, Vendor
+from governance.models import AuditEvent, Dataset, DatasetAssignment, DatasetStatus, Role, User, Vendor
 from governance.permissions import vendors_visible_to
 from governance.regions import region_of
+from governance.transfers import DatasetFacts, DpaFacts, VendorFacts, decide, may_process
+
+# What the gate says for a vendor in general: may it receive a dataset holding personal data today?
+PERSONAL_DATA = DatasetFacts("any dataset with personal data", contains_personal_data=True)
 
 Panel = Callable[[Session, User, datetime], dict[str, Any] | None]
 _PANELS: dict[Role, list[tuple[str, Panel]]] = {role: [] for role in Role}
@@ -51,6 +55,8 @@ class VendorRow:
     days_left: int | None
     mechanism: str
     incomplete: bool
+    lawful: bool
+    gate_message: str
 
 
 def vendor_rows(session: Session, user: User, today: date) -> list[VendorRow]:
@@ -65,6 +71,7 @@ def vendor_rows(session: Session, user: User, today: date) -> list[VendorRow]:
 def _vendor_row(vendor: Vendor, annotators: int, today: date) -> VendorRow:
     dpa = current_dpa(vendor.dpas, today)
     region = region_of(vendor.country)
+    gate = decide(VendorFacts.of(vendor), DpaFacts.of(dpa) if dpa else None, PERSONAL_DATA, today)
     return VendorRow(
         id=vendor.id, name=vendor.name, country=vendor.country, region=region.label if region else "—",
         hourly_rate_usd=vendor.hourly_rate_usd, annotators=annotators,
@@ -74,6 +81,7 @@ def _vendor_row(vendor: Vendor, annotators: int, today: date) -> VendorRow:
         days_left=(dpa.expires_on - today).days if dpa and dpa.expires_on else None,
         mechanism=dpa.transfer_mechanism.value if dpa else "none",
         incomplete=bool(dpa and missing_clauses(dpa)),
+        lawful=gate.allowed, gate_message=gate.message,
     )
 
 
@@ -92,7 +100,7 @@ def admin_summary(session: Session) -> dict[str, Any]:
 def compliance_summary(session: Session, user: User, now: datetime) -> dict[str, Any]:
     """DPAs needing attention, chain health, lock-outs, and datasets nearing retention end."""
     rows = vendor_rows(session, user, now.date())
-    attention = [r for r in rows if r.dpa_status != DpaStatus.ACTIVE or r.mechanism == "none" or r.incomplete]
+    attention = [r for r in rows if r.dpa_status != DpaStatus.ACTIVE or not r.lawful]
     week_ago = now - timedelta(days=7)
     lockouts = session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "auth.locked_out", AuditEvent.occurred_at >= week_ago)) or 0
@@ -105,4 +113,45 @@ def compliance_summary(session: Session, user: User, now: datetime) -> dict[str,
         "event_count": audit.event_count(session),
         "lockouts_week": lockouts,
         "datasets_expiring": expiring,
+        "refusals": recent_gate_refusals(session, now - timedelta(days=90)),
+        "unlawful_assignments": unlawful_assignments(session, now.date()),
     }
+
+
+@dataclass(frozen=True)
+class RefusalRow:
+    occurred_at: datetime
+    actor: str
+    dataset: str
+    vendor: str
+    code: str
+
+
+def recent_gate_refusals(session: Session, since: datetime, limit: int = 10) -> list[RefusalRow]:
+    """Assignments the transfer gate refused: who tried, when, which dataset and vendor, and why."""
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "dataset.assignment_refused", AuditEvent.occurred_at >= since,
+    ).order_by(AuditEvent.seq.desc()).limit(limit)).all()
+    users = {u.id: u.display_name for u in session.scalars(
+        select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id})))}
+    datasets = dict(session.execute(select(Dataset.id, Dataset.name)).all())
+    vendors = dict(session.execute(select(Vendor.id, Vendor.name)).all())
+    return [RefusalRow(e.occurred_at, users.get(e.actor_id, e.actor_role), datasets.get(int(e.target_id or 0), "—"),
+                       vendors.get(e.details.get("vendor_id"), "—"), e.details.get("code", "")) for e in events]
+
+
+def unlawful_assignments(session: Session, today: date) -> list[tuple[str, str, str]]:
+    """Assignments whose vendor may not receive the dataset today (their tasks are not served).
+
+    The gate refuses at assignment and again at every task served, so this list holds vendors whose
+    DPA lapsed after assignment; the compliance officer sees them at once.
+    """
+    pairs = session.execute(select(Dataset, Vendor).join(DatasetAssignment, DatasetAssignment.dataset_id == Dataset.id)
+                            .join(Vendor, Vendor.id == DatasetAssignment.vendor_id)
+                            .where(Dataset.status == DatasetStatus.ACTIVE)).all()
+    found = []
+    for dataset, vendor in pairs:
+        decision = may_process(session, dataset, vendor, today)
+        if not decision.allowed:
+            found.append((dataset.name, vendor.name, decision.message))
+    return found

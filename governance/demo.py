@@ -7,18 +7,18 @@ Eastern Europe $50–90, US/UK $75–135). Seeding is idempotent: a second run c
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance import audit
 from governance.accounts import UserInput, create_user
+from governance.assignments import assign_dataset
 from governance.audit import SYSTEM
 from governance.datasets import DatasetInput, create_dataset
 from governance.db import utcnow
 from governance.dpas import required_clauses
-from governance.models import DatasetAssignment, Dpa, Role, TransferMechanism, User, Vendor
+from governance.models import Dpa, Role, TransferMechanism, User, Vendor
 from governance.vendors import VendorInput, create_vendor
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105  (printed by `demo`; demo databases only)
@@ -66,6 +66,7 @@ DATASETS = [
                  "Machine transcripts of recorded support calls, corrected by people."),
 ]
 
+REFUSED_VENDOR = "Da Nang Tagging Collective"
 ASSIGNMENTS = {
     "Support chat intents": ["Saigon Data Labs", "Bangalore Label Works", "Krakow Annotation Studio"],
     "Assistant preference pairs": ["Saigon Data Labs", "Manchester Review Partners"],
@@ -109,12 +110,16 @@ def seed_demo(session: Session) -> bool:
         _add_dpa(session, vendor, dpa_spec, now.date())
         vendors[name] = vendor
     _seed_people(session)
+    admin = session.scalars(select(User).where(User.email == DEMO_LOGINS[0][1])).one()
     for data in DATASETS:
-        dataset = create_dataset(session, SYSTEM, data, now)
+        dataset = create_dataset(session, admin, data, now)
         for vendor_name in ASSIGNMENTS[data.name]:
-            session.add(DatasetAssignment(dataset_id=dataset.id, vendor_id=vendors[vendor_name].id))
-            audit.log(session, SYSTEM, "dataset.assigned", "dataset", dataset.id,
-                      {"vendor_id": vendors[vendor_name].id})
+            outcome = assign_dataset(session, admin, dataset, vendors[vendor_name], now.date())
+            if outcome.assignment is None:
+                raise RuntimeError(f"demo assignment refused: {outcome.decision.code}")
+    # The vendor without a transfer mechanism: the gate refuses, and the refusal is on record.
+    refused = assign_dataset(session, admin, dataset, vendors[REFUSED_VENDOR], now.date())
+    assert refused.assignment is None
     session.flush()
     return True
 
@@ -131,6 +136,3 @@ def _seed_people(session: Session) -> None:
         for name in names:
             make(name, _email_for(name, vendor_name), Role.ANNOTATOR, [vendor_name], tz)
 
-
-def demo_rate(name: str) -> Decimal:
-    return next(Decimal(v[3]) for v in VENDORS if v[0] == name)
