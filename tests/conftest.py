@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import secrets
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from config.settings import Settings
@@ -93,11 +95,24 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
                     secret_key=secrets.token_urlsafe(32), master_key=secrets.token_bytes(32))
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in a fresh context, as in production.
+
+    The ``app`` fixture keeps an application context pushed so tests can call services; without
+    this, Flask would reuse that context for requests and share ``g`` (and the signed-in user)
+    between them, and the per-request database teardown would never run.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Any]:
     from app import create_app
 
     application = create_app(settings)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
         db.session.remove()
