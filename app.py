@@ -38,6 +38,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     bootstrap.init_app(app)
     app.before_request(enforce_declarations)
     app.context_processor(lambda: {"nav_items": nav_items, "now_utc": utcnow})
+    _register_jobs()
     _register_blueprints(app)
     _register_cli(app)
     _register_error_handlers(app)
@@ -80,6 +81,12 @@ def _init_login(app: Flask) -> None:
             return None
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.active else None
+
+
+def _register_jobs() -> None:
+    from governance.watches import register_governance_jobs
+
+    register_governance_jobs()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -138,4 +145,7 @@ def _error_page(code: int, message: str) -> Any:
 
 
 if __name__ == "__main__":
-    create_app().run(debug=False)
+    from governance.cli import serve
+
+    with create_app().app_context():
+        serve("127.0.0.1", 5000, scheduler=True)

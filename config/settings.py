@@ -40,6 +40,9 @@ class Settings:
     scheduler_enabled: bool = False
     pii_workers: int = 1
     max_upload_mb: int = 64
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "governance-portal@localhost"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -132,6 +135,9 @@ def load_settings(instance_path: Path | str, environ: dict[str, str] | None = No
         scheduler_enabled=_env_bool("SCHEDULER", environ, False),
         pii_workers=_env_int("PII_WORKERS", environ, 1),
         max_upload_mb=_env_int("MAX_UPLOAD_MB", environ, 64),
+        smtp_host=_env("SMTP_HOST", environ),
+        smtp_port=_env_int("SMTP_PORT", environ, 25),
+        smtp_sender=_env("SMTP_SENDER", environ) or "governance-portal@localhost",
     )
 
 

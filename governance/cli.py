@@ -78,12 +78,62 @@ def audit_verify() -> None:
     sys.exit(0 if result.ok else 1)
 
 
+@click.group("jobs")
+def jobs_group() -> None:
+    """Scheduled jobs."""
+
+
+@jobs_group.command("list")
+@with_appcontext
+def jobs_list() -> None:
+    """List the jobs with their schedules."""
+    from governance.jobs import jobs
+
+    for spec in jobs().values():
+        click.echo(f"{spec.name:<24} {spec.schedule:<28} {spec.description}")
+
+
+@jobs_group.command("run")
+@click.argument("name")
+@with_appcontext
+def jobs_run(name: str) -> None:
+    """Run one job now and print its outcome (exit 1 if it failed)."""
+    from governance.jobs import run_job
+
+    try:
+        run = run_job(name, trigger="cli")
+    except PortalError as exc:
+        fail(exc.message)
+    summary = " ".join(f"{k}={v}" for k, v in run.summary.items())
+    click.echo(f"{name}: {run.status} {summary} {run.message}".rstrip())
+    sys.exit(0 if run.status == "ok" else 1)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler as its own process (production); only one process acts at a time."""
+    import time
+
+    from governance.scheduler import PortalScheduler
+
+    scheduler = PortalScheduler(current_app._get_current_object())
+    scheduler.start()
+    click.echo(f"Scheduler running as {scheduler.leadership.holder} (Ctrl+C stops it).")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        scheduler.stop()
+
+
 @click.command("demo")
 @click.option("--seed-only", is_flag=True, help="Migrate and load demo data, then exit.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="Do not run the scheduled jobs inside the server.")
 @with_appcontext
-def demo(seed_only: bool, host: str, port: int) -> None:
+def demo(seed_only: bool, host: str, port: int, no_scheduler: bool) -> None:
     """Migrate, load the demo data (idempotent) and serve the portal."""
     from governance.demo import DEMO_LOGINS, seed_demo
 
@@ -99,8 +149,24 @@ def demo(seed_only: bool, host: str, port: int) -> None:
     click.echo(f"  password             {DEMO_PASSWORD}\n")
     if seed_only:
         return
+    serve(host, port, scheduler=not no_scheduler)
+
+
+def serve(host: str, port: int, scheduler: bool) -> None:
+    """The development server, with the scheduler embedded (the default for the one-command demo)."""
+    app = current_app._get_current_object()
+    embedded = None
+    if scheduler:
+        from governance.scheduler import PortalScheduler
+
+        embedded = PortalScheduler(app)
+        embedded.start()
     click.echo(f"Portal running on http://{host}:{port}  (Ctrl+C stops it)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    try:
+        app.run(host=host, port=port, debug=False, use_reloader=False)
+    finally:
+        if embedded is not None:
+            embedded.stop()
 
 
-commands = [db_group, users_group, audit_group, demo]
+commands = [db_group, users_group, audit_group, jobs_group, scheduler_command, demo]

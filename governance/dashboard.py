@@ -30,7 +30,15 @@ _PANELS: dict[Role, list[tuple[str, Panel]]] = {role: [] for role in Role}
 
 def register_panel(role: Role, template: str, panel: Panel) -> None:
     """Add a panel (a template fragment and the function that fills it) to a role's dashboard."""
-    _PANELS[role].append((template, panel))
+    if (template, panel) not in _PANELS[role]:
+        _PANELS[role].append((template, panel))
+
+
+def _notifications_panel(session: Session, user: User, now: datetime) -> dict[str, Any] | None:
+    from governance.notifications import unread_for
+
+    notes = unread_for(session, user)
+    return {"notes": notes} if notes else None
 
 
 def extra_panels(session: Session, user: User, now: datetime) -> list[tuple[str, dict[str, Any]]]:
@@ -155,3 +163,7 @@ def unlawful_assignments(session: Session, today: date) -> list[tuple[str, str, 
         if not decision.allowed:
             found.append((dataset.name, vendor.name, decision.message))
     return found
+
+
+for _role in Role:
+    register_panel(_role, "dashboard/_notifications.html", _notifications_panel)

@@ -46,4 +46,5 @@ register_nav("Vendors", "vendors.index", {Role.ADMIN, Role.COMPLIANCE_OFFICER, R
 register_nav("Users", "people.index", {Role.ADMIN}, 80)
 register_nav("Datasets", "datasets.index", set(Role), 10)
 register_nav("DPAs", "dpas.register", {Role.ADMIN, Role.COMPLIANCE_OFFICER}, 30)
+register_nav("Jobs", "ops.jobs_page", {Role.ADMIN, Role.COMPLIANCE_OFFICER}, 75)
 register_nav("Audit trail", "audit.trail", {Role.ADMIN, Role.COMPLIANCE_OFFICER}, 70)

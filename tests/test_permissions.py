@@ -37,6 +37,9 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "datasets.detail": frozenset({A, C, V, N}),
     "datasets.assign": frozenset({A}),
     "datasets.unassign": frozenset({A}),
+    "ops.jobs_page": frozenset({A, C}),
+    "ops.run_now": frozenset({A, C}),
+    "ops.read_notification": frozenset({A, C, V, N}),
 }
 ALWAYS_PUBLIC = {"static", "bootstrap.static"}
 
@@ -86,6 +89,8 @@ def _url(endpoint: str, world: dict[str, Any]) -> str:
         "datasets.detail": f"/datasets/{world['dataset'].id}",
         "datasets.assign": f"/datasets/{world['dataset'].id}/assign",
         "datasets.unassign": f"/datasets/{world['dataset'].id}/vendors/{world['vendor'].id}/remove",
+        "ops.run_now": "/jobs/dpa-expiry-watch/run",
+        "ops.read_notification": "/notifications/1/read",
     }
     from flask import url_for
 
