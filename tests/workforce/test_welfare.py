@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +22,8 @@ from workforce.welfare import (
     check_candidate,
     decide,
     load_policy,
+    next_local_midnight,
+    next_local_week_start,
     s3_eligible,
     s3_missing_requirements,
     state_from_intervals,
@@ -33,9 +35,9 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 VN = load_policy(country="VN")
 PL = load_policy(country="PL")
 TRAINED = AnnotatorFacts(
-    s3_trained=True,
-    s3_consent_at=datetime(2026, 10, 1, tzinfo=UTC),
-    last_checkin_at=datetime(2026, 12, 1, tzinfo=UTC),
+    s3_trained_on=date(2026, 9, 1),
+    s3_consent_on=date(2026, 10, 1),
+    last_checkin_on=date(2026, 12, 1),
     working_days_in_job=40,
 )
 
@@ -123,6 +125,15 @@ def test_weekly_cap_resets_at_local_monday_midnight() -> None:
     assert "40 h" in result.message
     assert "Monday 21 December 2026 at 00:00, your time" in result.message
     allowed(decide_at(week, at("2026-12-21 08:00")))
+
+
+def test_resets_follow_the_local_calendar_across_a_daylight_saving_change() -> None:
+    # Poland springs forward on Sunday 28 March 2027: that week is 167 hours long.
+    saturday = at("2027-03-27 12:00", WARSAW)
+    assert next_local_week_start(saturday, WARSAW) == at("2027-03-29 00:00", WARSAW)
+    assert next_local_midnight(saturday, WARSAW) == at("2027-03-28 00:00", WARSAW)
+    sunday = at("2027-03-28 12:00", WARSAW)
+    assert next_local_midnight(sunday, WARSAW) == datetime(2027, 3, 28, 22, tzinfo=UTC)  # CEST, UTC+2
 
 
 def test_weekly_cap_reached_on_state_alone() -> None:
@@ -264,18 +275,28 @@ def test_s3_is_served_to_a_trained_consenting_checked_in_annotator() -> None:
 @pytest.mark.parametrize(
     ("changes", "says"),
     [
-        ({"s3_trained": False}, "No S3 training"),
-        ({"s3_consent_at": None}, "No written consent"),
-        ({"s3_consent_at": datetime(2026, 6, 13, tzinfo=UTC)}, "lapsed on 13 December 2026"),
-        ({"last_checkin_at": datetime(2026, 11, 13, tzinfo=UTC)}, "No check-in in the last 30 days"),
+        ({"s3_trained_on": None}, "No S3 training"),
+        ({"s3_consent_on": None}, "No written consent"),
+        ({"s3_consent_on": date(2026, 6, 14)}, "lapsed on 14 December 2026"),
+        ({"last_checkin_on": date(2026, 11, 13)}, "No check-in in the last 30 days"),
         ({"working_days_in_job": 9}, "9 of 10 working days"),
     ],
 )
 def test_each_missing_s3_requirement_is_named(changes: dict, says: str) -> None:
-    now = at("2026-12-14 09:00")
+    today = date(2026, 12, 14)
     facts = AnnotatorFacts(**{**{f.name: getattr(TRAINED, f.name) for f in fields(TRAINED)}, **changes})
-    assert not s3_eligible(VN, facts, now)
-    assert any(says in line for line in s3_missing_requirements(VN, facts, now))
+    assert s3_eligible(VN, TRAINED, today)
+    assert not s3_eligible(VN, facts, today)
+    assert any(says in line for line in s3_missing_requirements(VN, facts, today))
+
+
+def test_s3_consent_and_check_in_are_judged_on_the_local_date() -> None:
+    # Consent given 14 June lapses on 14 December: at 23:30 on 13 December in Hanoi (16:30 UTC) it holds,
+    # at 00:30 on 14 December in Hanoi (17:30 UTC on the 13th) it has lapsed.
+    facts = AnnotatorFacts(**{**{f.name: getattr(TRAINED, f.name) for f in fields(TRAINED)},
+                              "s3_consent_on": date(2026, 6, 14)})
+    assert allowed(decide_at([], at("2026-12-13 23:30"), facts)).max_severity == 3
+    assert allowed(decide_at([], at("2026-12-14 00:30"), facts)).max_severity == 2
 
 
 def test_opt_outs_exclude_every_tag_they_cover() -> None:
