@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from governance.navigation import nav_items
 from governance.permissions import enforce_declarations
 
 ROOT = Path(__file__).resolve().parent
+PACKAGES = ("governance", "pii", "workforce", "reports")  # governance ← pii ← workforce ← reports
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
@@ -38,9 +40,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     bootstrap.init_app(app)
     app.before_request(enforce_declarations)
     app.context_processor(lambda: {"nav_items": nav_items, "now_utc": utcnow})
-    _register_jobs()
-    _register_blueprints(app)
-    _register_cli(app)
+    _wire_packages(app)
     _register_error_handlers(app)
     return app
 
@@ -83,24 +83,16 @@ def _init_login(app: Flask) -> None:
         return user if user is not None and user.active else None
 
 
-def _register_jobs() -> None:
-    from governance.watches import register_governance_jobs
-
-    register_governance_jobs()
-
-
-def _register_blueprints(app: Flask) -> None:
-    from governance.views import blueprints as governance_blueprints
-
-    for blueprint in governance_blueprints:
-        app.register_blueprint(blueprint)
-
-
-def _register_cli(app: Flask) -> None:
-    from governance.cli import commands as governance_commands
-
-    for command in governance_commands:
-        app.cli.add_command(command)
+def _wire_packages(app: Flask) -> None:
+    """Let each package add its blueprints, commands, jobs, menu entries and panels, in dependency order."""
+    for package in PACKAGES:
+        try:
+            wiring = importlib.import_module(f"{package}.wiring")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.wiring":
+                raise
+            continue
+        wiring.init_app(app)
 
 
 def _register_error_handlers(app: Flask) -> None:

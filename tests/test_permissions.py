@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -43,6 +44,18 @@ EXPECTED: dict[str, frozenset[Role]] = {
 }
 ALWAYS_PUBLIC = {"static", "bootstrap.static"}
 
+# Each package's endpoints live beside its tests (tests/<package>/endpoints.py): EXPECTED (endpoint →
+# roles), PATHS (endpoint → function of the world giving the URL) and optionally extend_world(world).
+PACKAGE_MATRICES = []
+for _package in ("pii", "workforce", "reports"):
+    try:
+        PACKAGE_MATRICES.append(importlib.import_module(f"tests.{_package}.endpoints"))
+    except ModuleNotFoundError as exc:
+        if exc.name not in (f"tests.{_package}.endpoints", f"tests.{_package}"):
+            raise
+for _matrix in PACKAGE_MATRICES:
+    EXPECTED.update(_matrix.EXPECTED)
+
 
 def test_every_endpoint_declares_who_may_call_it(app: Any) -> None:
     undeclared = [
@@ -74,8 +87,12 @@ def world(app: Any, make_user: Any, make_vendor: Any, make_dpa: Any, make_datase
         A: make_user(A), C: make_user(C),
         V: make_user(V, managed=[vendor]), N: make_user(N, vendor=vendor),
     }
-    return {"vendor": vendor, "users": users, "app": app, "dpa": make_dpa(vendor),
-            "dataset": make_dataset(vendors=[vendor])}
+    world = {"vendor": vendor, "users": users, "app": app, "dpa": make_dpa(vendor),
+             "dataset": make_dataset(vendors=[vendor])}
+    for matrix in PACKAGE_MATRICES:
+        if hasattr(matrix, "extend_world"):
+            matrix.extend_world(world)
+    return world
 
 
 def _url(endpoint: str, world: dict[str, Any]) -> str:
@@ -92,6 +109,9 @@ def _url(endpoint: str, world: dict[str, Any]) -> str:
         "ops.run_now": "/jobs/dpa-expiry-watch/run",
         "ops.read_notification": "/notifications/1/read",
     }
+    for matrix in PACKAGE_MATRICES:
+        if endpoint in getattr(matrix, "PATHS", {}):
+            return matrix.PATHS[endpoint](world)
     from flask import url_for
 
     with world["app"].test_request_context():
