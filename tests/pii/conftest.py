@@ -4,7 +4,7 @@ unit tests run in milliseconds and need no model), an engine built on it, and a 
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 import spacy
@@ -57,7 +57,7 @@ def analyze(fast_pii_engine: PiiEngine) -> Callable[[str], list[tuple[str, str]]
 
 
 @pytest.fixture
-def network_attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+def network_attempts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Fail any DNS lookup or socket connection, and record that it was tried."""
     attempts: list[object] = []
 
@@ -69,4 +69,4 @@ def network_attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: refuse(None, a[0] if a else None))
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: refuse(None, a[0] if a else None))
-    yield attempts
+    return attempts

@@ -190,7 +190,9 @@ def test_when_number_is_not_a_card_then_no_card(analyze: Analyze, text: str) -> 
         ("thành phố Hồ Chí Minh", "LOCATION", "thành phố Hồ Chí Minh"),
     ],
 )
-def test_when_other_identifiers_present_then_found(analyze: Analyze, text: str, entity: str, value: str) -> None:
+def test_when_other_identifiers_present_then_found(
+    analyze: Analyze, text: str, entity: str, value: str
+) -> None:
     assert (entity, value) in analyze(text)
 
 
@@ -220,7 +222,9 @@ def test_when_deny_list_is_dataset_scoped_then_it_applies_only_to_that_dataset(f
     in_dataset = fast_pii_engine.analyze_batch([text], dataset="demo-support-chats")[0]
     elsewhere = fast_pii_engine.analyze_batch([text], dataset="other")[0]
 
-    assert [(r.entity_type, text[r.start : r.end]) for r in in_dataset] == [("PROJECT_CODENAME", "Project Nightingale")]
+    assert [(r.entity_type, text[r.start : r.end]) for r in in_dataset] == [
+        ("PROJECT_CODENAME", "Project Nightingale")
+    ]
     assert elsewhere == []
 
 
@@ -236,13 +240,19 @@ def test_when_custom_recognizer_declared_in_toml_then_it_is_loaded(tmp_path) -> 
     )
     settings = load_pii_settings(config)
     engine = build_engine(
-        settings, nlp_engine=OfflineSpacyNlpEngine(fixture_pipeline), tld_extractor=offline_tld_extractor(None)
+        settings,
+        nlp_engine=OfflineSpacyNlpEngine(fixture_pipeline),
+        tld_extractor=offline_tld_extractor(None),
     )
     text = "TCK-123456 about Operation Lantern, mail a@example.com"
 
     found = {(r.entity_type, text[r.start : r.end]) for r in engine.analyze_batch([text])[0]}
 
-    assert found == {("TICKET_ID", "TCK-123456"), ("TICKET_ID", "Operation Lantern"), ("EMAIL_ADDRESS", "a@example.com")}
+    assert found == {
+        ("TICKET_ID", "TCK-123456"),
+        ("TICKET_ID", "Operation Lantern"),
+        ("EMAIL_ADDRESS", "a@example.com"),
+    }
 
 
 def test_when_entity_has_no_recognizer_then_configuration_is_refused(pii_settings: PiiSettings) -> None:

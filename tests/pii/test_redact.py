@@ -19,7 +19,9 @@ from pii.redact import (
 )
 
 
-def find(text: str, value: str, entity_type: str, score: float = 0.85, occurrence: int = 0) -> RecognizerResult:
+def find(
+    text: str, value: str, entity_type: str, score: float = 0.85, occurrence: int = 0
+) -> RecognizerResult:
     """A detection of the ``occurrence``-th ``value`` in ``text``."""
     start = -1
     for _ in range(occurrence + 1):
@@ -45,11 +47,20 @@ def test_when_same_person_in_several_fields_then_same_placeholder_everywhere() -
 
 
 def test_when_value_differs_only_in_formatting_then_same_number() -> None:
-    fields = {"a": "Mail Jane.Doe@Example.com or call +44 20 7946 0958.", "b": "jane.doe@example.com / 020 7946 0958"}
+    fields = {
+        "a": "Mail Jane.Doe@Example.com or call +44 20 7946 0958.",
+        "b": "jane.doe@example.com / 020 7946 0958",
+    }
     flat = flatten_fields(fields)
     results = [
-        [find(flat[0][1], "Jane.Doe@Example.com", "EMAIL_ADDRESS"), find(flat[0][1], "+44 20 7946 0958", "PHONE_NUMBER")],
-        [find(flat[1][1], "jane.doe@example.com", "EMAIL_ADDRESS"), find(flat[1][1], "020 7946 0958", "PHONE_NUMBER")],
+        [
+            find(flat[0][1], "Jane.Doe@Example.com", "EMAIL_ADDRESS"),
+            find(flat[0][1], "+44 20 7946 0958", "PHONE_NUMBER"),
+        ],
+        [
+            find(flat[1][1], "jane.doe@example.com", "EMAIL_ADDRESS"),
+            find(flat[1][1], "020 7946 0958", "PHONE_NUMBER"),
+        ],
     ]
 
     item = redact_item(fields, results, regions=("GB",))
@@ -63,11 +74,17 @@ def test_when_partial_name_mentioned_then_it_gets_the_full_names_number() -> Non
 
     (redacted,) = redact_texts([text], results)
 
-    assert redacted == "<PERSON_1> called. Later Ms <PERSON_1> wrote again; <PERSON_1> was upset. <PERSON_2> replied."
+    assert (
+        redacted
+        == "<PERSON_1> called. Later Ms <PERSON_1> wrote again; <PERSON_1> was upset. <PERSON_2> replied."
+    )
 
 
 def test_when_detection_found_once_then_other_mentions_in_other_fields_are_redacted_too() -> None:
-    fields = {"prompt": "Write to Nguyễn Văn An in Warsaw.", "answer": "Dear Nguyễn Văn An, welcome to Warsaw!"}
+    fields = {
+        "prompt": "Write to Nguyễn Văn An in Warsaw.",
+        "answer": "Dear Nguyễn Văn An, welcome to Warsaw!",
+    }
     flat = flatten_fields(fields)
     results = [[find(flat[0][1], "Nguyễn Văn An", "PERSON"), find(flat[0][1], "Warsaw", "LOCATION")], []]
 
@@ -92,8 +109,14 @@ def test_when_name_part_is_inside_another_word_then_it_is_not_redacted() -> None
         # a date inside a phone number: the phone (wider) wins
         ([("+44 20 7946 0958", "PHONE_NUMBER", 0.7), ("20 7946", "DATE_TIME", 0.85)], "Call <PHONE_1> now"),
         # same extent: the higher score wins
-        ([("+44 20 7946 0958", "PHONE_NUMBER", 0.7), ("+44 20 7946 0958", "UK_NHS", 0.5)], "Call <PHONE_1> now"),
-        ([("+44 20 7946 0958", "PHONE_NUMBER", 0.4), ("+44 20 7946 0958", "UK_NHS", 0.9)], "Call <UK_NHS_1> now"),
+        (
+            [("+44 20 7946 0958", "PHONE_NUMBER", 0.7), ("+44 20 7946 0958", "UK_NHS", 0.5)],
+            "Call <PHONE_1> now",
+        ),
+        (
+            [("+44 20 7946 0958", "PHONE_NUMBER", 0.4), ("+44 20 7946 0958", "UK_NHS", 0.9)],
+            "Call <UK_NHS_1> now",
+        ),
     ],
 )
 def test_when_detections_overlap_then_widest_then_highest_score_wins(
@@ -107,7 +130,12 @@ def test_when_detections_overlap_then_widest_then_highest_score_wins(
 
 def test_when_detections_overlap_partly_then_union_is_redacted_with_the_widest_type() -> None:
     text = "Ship to 12 Baker Street London NW1 6XE today"
-    results = [[find(text, "12 Baker Street London", "STREET_ADDRESS", 0.6), find(text, "London NW1 6XE", "LOCATION", 0.85)]]
+    results = [
+        [
+            find(text, "12 Baker Street London", "STREET_ADDRESS", 0.6),
+            find(text, "London NW1 6XE", "LOCATION", 0.85),
+        ]
+    ]
 
     item = redact_item({"t": text}, results)
 
@@ -152,7 +180,9 @@ def test_when_counted_then_each_redaction_counts_once_per_type() -> None:
 def test_when_custom_entity_then_its_configured_placeholder_is_used() -> None:
     text = "Badge EMP-123456 issued"
 
-    (redacted,) = redact_texts([text], [[find(text, "EMP-123456", "EMPLOYEE_ID")]], placeholders={"EMPLOYEE_ID": "STAFF_ID"})
+    (redacted,) = redact_texts(
+        [text], [[find(text, "EMP-123456", "EMPLOYEE_ID")]], placeholders={"EMPLOYEE_ID": "STAFF_ID"}
+    )
 
     assert redacted == "Badge <STAFF_ID_1> issued"
 

@@ -23,7 +23,16 @@ KEY = subject_token_key(b"k" * 32)
 @pytest.mark.parametrize(
     ("formats", "e164"),
     [
-        (["+44 20 7946 0958", "020 7946 0958", "+44 (0)20 7946-0958", "0044 20 7946 0958", "020.7946.0958"], "+442079460958"),
+        (
+            [
+                "+44 20 7946 0958",
+                "020 7946 0958",
+                "+44 (0)20 7946-0958",
+                "0044 20 7946 0958",
+                "020.7946.0958",
+            ],
+            "+442079460958",
+        ),
         (["+84 912 345 678", "0912 345 678", "0912-345-678", "+84 (0) 912 345 678"], "+84912345678"),
         (["+91 98765 43210", "098765 43210", "+91-9876543210"], "+919876543210"),
         (["+48 512 345 678", "512 345 678", "512-345-678", "0048 512 345 678"], "+48512345678"),
@@ -41,7 +50,15 @@ def test_when_phone_unparseable_then_digits_only() -> None:
     assert normalise_phone("1-2") == ("12",)
 
 
-@pytest.mark.parametrize("typed", ["Jane.Doe@Example.COM", "  jane.doe@example.com ", "mailto:JANE.DOE@example.com", "<jane.doe@EXAMPLE.com>"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Jane.Doe@Example.COM",
+        "  jane.doe@example.com ",
+        "mailto:JANE.DOE@example.com",
+        "<jane.doe@EXAMPLE.com>",
+    ],
+)
 def test_when_email_case_or_padding_differs_then_tokens_match(typed: str) -> None:
     detected = subject_tokens("EMAIL_ADDRESS", "jane.doe@example.com", KEY)
 
@@ -59,7 +76,9 @@ def test_when_email_case_or_padding_differs_then_tokens_match(typed: str) -> Non
         ("Łukasz Żółw", "lukasz zolw"),
     ],
 )
-def test_when_name_differs_in_case_order_title_or_diacritics_then_tokens_match(detected: str, typed: str) -> None:
+def test_when_name_differs_in_case_order_title_or_diacritics_then_tokens_match(
+    detected: str, typed: str
+) -> None:
     assert subject_tokens("PERSON", detected, KEY) & tokens_for_identifiers(name=typed, key=KEY)
 
 
@@ -78,13 +97,16 @@ def test_when_name_normalised_then_nfkc_casefold_and_whitespace_collapsed() -> N
 def test_when_key_differs_then_tokens_differ() -> None:
     other = subject_token_key(b"x" * 32)
 
-    assert subject_tokens("EMAIL_ADDRESS", "a@example.com", KEY) != subject_tokens("EMAIL_ADDRESS", "a@example.com", other)
+    assert subject_tokens("EMAIL_ADDRESS", "a@example.com", KEY) != subject_tokens(
+        "EMAIL_ADDRESS", "a@example.com", other
+    )
 
 
 def test_when_token_made_then_it_is_hmac_hex_without_the_value() -> None:
     (token,) = subject_tokens("EMAIL_ADDRESS", "jane.doe@example.com", KEY)
 
-    assert len(token) == 64 and int(token, 16) >= 0
+    assert len(token) == 64
+    assert int(token, 16) >= 0
     assert "jane" not in token
 
 

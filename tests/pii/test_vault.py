@@ -80,18 +80,23 @@ def test_when_decryption_fails_then_message_holds_no_plaintext_or_key(data_key: 
         decrypt_payload(new_data_key(), "item-1", sealed)
 
     message = str(caught.value)
-    assert "Anna" not in message and "512" not in message
+    assert "Anna" not in message
+    assert "512" not in message
     assert data_key.hex() not in message
 
 
-def test_when_data_key_wrapped_then_it_unwraps_with_master_key_and_key_id(data_key: bytes, master_key: bytes) -> None:
+def test_when_data_key_wrapped_then_it_unwraps_with_master_key_and_key_id(
+    data_key: bytes, master_key: bytes
+) -> None:
     wrapped = wrap_key(data_key, master_key, "dataset-7")
 
     assert unwrap_key(wrapped, master_key, "dataset-7") == data_key
     assert data_key not in wrapped
 
 
-def test_when_wrapped_key_copied_to_another_dataset_then_unwrap_fails(data_key: bytes, master_key: bytes) -> None:
+def test_when_wrapped_key_copied_to_another_dataset_then_unwrap_fails(
+    data_key: bytes, master_key: bytes
+) -> None:
     wrapped = wrap_key(data_key, master_key, "dataset-7")
 
     with pytest.raises(VaultError):
@@ -105,7 +110,9 @@ def test_when_wrong_master_key_then_unwrap_fails(data_key: bytes, master_key: by
         unwrap_key(wrapped, os.urandom(32), "dataset-7")
 
 
-def test_when_master_key_rotated_then_old_payloads_open_with_rewrapped_key(data_key: bytes, master_key: bytes) -> None:
+def test_when_master_key_rotated_then_old_payloads_open_with_rewrapped_key(
+    data_key: bytes, master_key: bytes
+) -> None:
     sealed = encrypt_payload(data_key, "item-1", PLAINTEXT)
     new_master = os.urandom(32)
 
