@@ -161,12 +161,17 @@ def _insert_chunk(session: Session, job: ImportJob, dataset: Dataset, chunk: lis
 
 def _item_row(job: ImportJob, dataset: Dataset, record: Record, item: RedactedItem, categories: list[str],
               counts: dict[str, int]) -> dict[str, Any]:
+    # Free-text gold answers and pre-labels are redacted like everything else; the gold answer then
+    # leaves the shown payload (gold items are blind), the pre-label stays (it is the suggestion shown).
+    payload = dict(item.payload)
+    gold = payload.pop("gold", record.gold)
+    prelabel = payload.get("prelabel", record.prelabel)
     return {
         "dataset_id": dataset.id, "import_id": job.id, "external_id": record.external_id, "kind": record.kind,
-        "status": ItemStatus.IMPORTING, "redacted": item.payload, "spans": [s.to_dict() for s in item.spans],
+        "status": ItemStatus.IMPORTING, "redacted": payload, "spans": [s.to_dict() for s in item.spans],
         "entity_counts": counts, "labels": record.labels, "sensitivity": categories,
-        "severity": severity_of(categories, record.severity), "gold_answer": record.gold,
-        "is_gold": record.gold is not None, "prelabel": record.prelabel, "open_slots": dataset.overlap_k,
+        "severity": severity_of(categories, record.severity), "gold_answer": gold,
+        "is_gold": gold is not None, "prelabel": prelabel, "open_slots": dataset.overlap_k,
         "created_at": utcnow(),
     }
 

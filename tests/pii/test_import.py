@@ -214,3 +214,14 @@ def test_web_import_runs_in_the_background_and_shows_a_summary(fast_app: Any, lo
     assert status["status"] == "done" and status["imported"] == 4
     page = admin.get(f"/imports/{job_id}").get_data(as_text=True)
     assert 'data-testid="import-summary"' in page and "EMAIL_ADDRESS" in page
+
+
+def test_free_text_gold_is_redacted_and_kept_out_of_the_shown_payload(fast_app: Any, make_dataset: Any) -> None:
+    dataset = make_dataset(task_kind="rewrite")
+    row = {"id": "r1", "kind": "rewrite", "text": "Tell John Smith the parcel is late.",
+           "gold": "Dear John Smith, your parcel is delayed.", "prelabel": "Hi John Smith, parcel late."}
+    do_import(fast_app, dataset, jsonl([row]))
+    item = db.session.scalars(select(Item)).one()
+    assert "gold" not in item.redacted and item.is_gold
+    assert "John Smith" not in json.dumps([item.gold_answer, item.prelabel, item.redacted])
+    assert "<PERSON_1>" in item.gold_answer and item.redacted["prelabel"] == item.prelabel
