@@ -6,7 +6,8 @@ Eastern Europe $50–90, US/UK $75–135). Seeding is idempotent: a second run c
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -121,7 +122,20 @@ def seed_demo(session: Session) -> bool:
     refused = assign_dataset(session, admin, dataset, vendors[REFUSED_VENDOR], now.date())
     assert refused.assignment is None
     session.flush()
+    for _order, step in sorted(_DEMO_STEPS, key=lambda pair: pair[0]):
+        step(session, now)
+    session.flush()
     return True
+
+
+DemoStep = Callable[[Session, datetime], None]
+_DEMO_STEPS: list[tuple[int, DemoStep]] = []
+
+
+def register_demo_step(order: int, step: DemoStep) -> None:
+    """Let later packages add demo data (items, work history, erasure requests) after the core."""
+    if (order, step) not in _DEMO_STEPS:
+        _DEMO_STEPS.append((order, step))
 
 
 def _seed_people(session: Session) -> None:

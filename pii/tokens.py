@@ -101,6 +101,25 @@ def normalise_phone(value: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) 
     return tuple(dict.fromkeys(valid or possible)) or (digits,)
 
 
+def canonical_phone(value: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> str:
+    """One E.164 form (the first region where the number is valid), for numbering placeholders.
+
+    Cheaper than ``normalise_phone``: it stops at the first valid reading, which is all that giving
+    equal numbers the same placeholder needs.
+    """
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text.startswith(("+", "00")):
+        return normalise_phone(text, regions)[0]
+    for region in regions:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return re.sub(r"\D", "", text)
+
+
 def _regional_readings(text: str, regions: Sequence[str]) -> tuple[list[str], list[str]]:
     valid: list[str] = []
     possible: list[str] = []
@@ -150,7 +169,7 @@ def normalise_value(entity_type: str, value: str, regions: Sequence[str] = DEFAU
     if entity_type == "EMAIL_ADDRESS":
         return normalise_email(value)
     if entity_type == "PHONE_NUMBER":
-        return normalise_phone(value, regions)[0]
+        return canonical_phone(value, regions)
     if entity_type == "PERSON":
         return normalise_name(value)
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
@@ -223,7 +242,7 @@ def values_tokens(
     """Tokens for detected ``(entity_type, value)`` pairs of an item, keeping only token-bearing types."""
     wanted = set(token_entities)
     tokens: set[str] = set()
-    for entity_type, value in values:
+    for entity_type, value in set(values):  # an item repeats its values; tokenise each once
         if entity_type in wanted:
             tokens |= subject_tokens(entity_type, value, key, regions)
     return tokens

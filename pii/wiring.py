@@ -7,6 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from governance.dataset_views import register_dataset_section
+    from governance.demo import register_demo_step
+    from pii.demo_data import import_demo_items
     from governance.models import Role
     from governance.navigation import register_nav
     from pii.cli import commands
@@ -14,6 +16,7 @@ def init_app(app: Flask) -> None:
     from pii.views import dataset_section, pii
 
     register_pii_purgers()
+    register_demo_step(20, import_demo_items)
     app.register_blueprint(pii)
     for command in commands:
         app.cli.add_command(command)

@@ -39,11 +39,22 @@ def pii_settings() -> PiiSettings:
     return load_pii_settings()
 
 
+def build_fast_engine(settings: PiiSettings) -> PiiEngine:
+    """The real recognizers and Presidio wiring around the fixture pipeline (no spaCy model)."""
+    nlp_engine = OfflineSpacyNlpEngine(fixture_pipeline, settings.language)
+    return build_engine(settings, nlp_engine=nlp_engine, tld_extractor=offline_tld_extractor(None))
+
+
 @pytest.fixture(scope="session")
 def fast_pii_engine(pii_settings: PiiSettings) -> PiiEngine:
-    """The real recognizers and Presidio wiring around the fixture pipeline (no spaCy model)."""
-    nlp_engine = OfflineSpacyNlpEngine(fixture_pipeline, pii_settings.language)
-    return build_engine(pii_settings, nlp_engine=nlp_engine, tld_extractor=offline_tld_extractor(None))
+    """An engine for the packaged settings, shared by the whole session."""
+    return build_fast_engine(pii_settings)
+
+
+@pytest.fixture
+def make_fast_engine() -> Callable[[PiiSettings], PiiEngine]:
+    """Build a fast engine for other settings (a test's own TOML)."""
+    return build_fast_engine
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pii.engine import PiiEngineError, build_engine, get_analyzer, get_engine, vendored_model_path
+from pii.engine import PiiEngine, PiiEngineError, build_engine, get_analyzer, get_engine, vendored_model_path
 from pii.scan import ScanInputError, redact_items, scan_lines
 from pii.settings import PiiSettings, load_pii_settings
 
@@ -126,7 +126,7 @@ def test_when_jsonl_scanned_then_each_line_gets_spans_and_redacted_text(pii_sett
     assert out[1] == {"id": 3, "spans": [], "redacted": "No PII here."}
 
 
-def test_when_scan_line_is_not_json_then_error_names_the_line_only(fast_pii_engine) -> None:  # type: ignore[no-untyped-def]
+def test_when_scan_line_is_not_json_then_error_names_the_line_only(fast_pii_engine: PiiEngine) -> None:
     with pytest.raises(ScanInputError, match="line 2") as caught:
         list(scan_lines(['{"text": "ok"}', "Anna Kowalska +48 512 345 678"], fast_pii_engine))
 

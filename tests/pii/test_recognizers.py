@@ -7,13 +7,13 @@ invoice and order numbers, dates, lab values.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from pii.engine import OfflineSpacyNlpEngine, build_engine, offline_tld_extractor
+from pii.engine import PiiEngine, offline_tld_extractor
 from pii.recognizers import UnknownEntityError, recognizers_for
 from pii.settings import PiiSettings, load_pii_settings
-from tests.pii.conftest import fixture_pipeline
 
 Analyze = Callable[[str], list[tuple[str, str]]]
 
@@ -216,7 +216,9 @@ def test_when_custom_recognizer_has_context_then_it_needs_the_context_word(analy
     assert ("EMPLOYEE_ID", "EMP-123456") not in analyze("Code EMP-123456 printed")
 
 
-def test_when_deny_list_is_dataset_scoped_then_it_applies_only_to_that_dataset(fast_pii_engine) -> None:  # type: ignore[no-untyped-def]
+def test_when_deny_list_is_dataset_scoped_then_it_applies_only_to_that_dataset(
+    fast_pii_engine: PiiEngine,
+) -> None:
     text = "Notes on Project Nightingale for the client."
 
     in_dataset = fast_pii_engine.analyze_batch([text], dataset="demo-support-chats")[0]
@@ -228,7 +230,9 @@ def test_when_deny_list_is_dataset_scoped_then_it_applies_only_to_that_dataset(f
     assert elsewhere == []
 
 
-def test_when_custom_recognizer_declared_in_toml_then_it_is_loaded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_when_custom_recognizer_declared_in_toml_then_it_is_loaded(
+    tmp_path: Path, make_fast_engine: Callable[[PiiSettings], PiiEngine]
+) -> None:
     config = tmp_path / "pii.toml"
     config.write_text(
         'entities = ["EMAIL_ADDRESS"]\n'
@@ -239,11 +243,7 @@ def test_when_custom_recognizer_declared_in_toml_then_it_is_loaded(tmp_path) -> 
         encoding="utf-8",
     )
     settings = load_pii_settings(config)
-    engine = build_engine(
-        settings,
-        nlp_engine=OfflineSpacyNlpEngine(fixture_pipeline),
-        tld_extractor=offline_tld_extractor(None),
-    )
+    engine = make_fast_engine(settings)
     text = "TCK-123456 about Operation Lantern, mail a@example.com"
 
     found = {(r.entity_type, text[r.start : r.end]) for r in engine.analyze_batch([text])[0]}
@@ -262,7 +262,7 @@ def test_when_entity_has_no_recognizer_then_configuration_is_refused(pii_setting
         recognizers_for(settings, offline_tld_extractor(None))
 
 
-def test_when_engine_built_then_only_configured_recognizers_are_loaded(fast_pii_engine) -> None:  # type: ignore[no-untyped-def]
+def test_when_engine_built_then_only_configured_recognizers_are_loaded(fast_pii_engine: PiiEngine) -> None:
     entities = {e for r in fast_pii_engine.analyzer.registry.recognizers for e in r.supported_entities}
 
     assert entities == set(fast_pii_engine.settings.entities) | {"EMPLOYEE_ID"}
