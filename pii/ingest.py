@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -39,18 +40,21 @@ from pii.vault import encrypt_payload
 
 log = logging.getLogger(__name__)
 CHUNK = 256
+STALE_AFTER = timedelta(days=1)
 MAX_REJECTED_SHOWN = 500
 Progress = Callable[[int, int], None]
-Redactor = Callable[[Sequence[dict[str, Any]], str], list[RedactedItem]]
+# Redacts chunks of items (each item: field → text) and yields the results chunk by chunk, in order;
+# an implementation may work ahead in other processes while the caller inserts earlier chunks.
+ChunkRedactor = Callable[[list[list[dict[str, Any]]], str], Iterator[list[RedactedItem]]]
 
 
 @dataclass(frozen=True)
 class ImportContext:
-    """What a run needs besides the job: keys, settings, and how to redact a chunk."""
+    """What a run needs besides the job: keys, settings, and how to redact chunks."""
 
     master_key: bytes
     settings: PiiSettings
-    redact: Redactor
+    redact_chunks: ChunkRedactor
     max_line_bytes: int = 256 * 1024
 
 
@@ -120,13 +124,14 @@ def _import_records(session: Session, job: ImportJob, dataset: Dataset, parsed: 
     tokens_key = token_key(session, ctx.master_key)
     session.commit()
     entities: Counter[str] = Counter()
-    sensitive = 0
+    sensitive = done = 0
     total = len(parsed.records)
-    for start in range(0, total, CHUNK):
-        chunk = parsed.records[start:start + CHUNK]
-        redacted = ctx.redact([r.texts for r in chunk], dataset.name)
+    chunks = [parsed.records[start:start + CHUNK] for start in range(0, total, CHUNK)]
+    redacted_chunks = ctx.redact_chunks([[r.texts for r in chunk] for chunk in chunks], dataset.name)
+    for chunk, redacted in zip(chunks, redacted_chunks, strict=True):
         sensitive += _insert_chunk(session, job, dataset, chunk, redacted, data_key, tokens_key, ctx, entities)
-        job.processed, job.imported, job.sensitive = start + len(chunk), start + len(chunk), sensitive
+        done += len(chunk)
+        job.processed, job.imported, job.sensitive = done, done, sensitive
         job.entity_counts = dict(entities)
         session.commit()
         if progress:
@@ -210,13 +215,16 @@ def _job_actor(session: Session, job: ImportJob) -> Actor:
     return user if user is not None else SYSTEM
 
 
-def recover_interrupted(session: Session, running_here: set[int]) -> int:
-    """Jobs left running by a process that died: remove their rows and mark them failed."""
-    query = select(ImportJob.id).where(ImportJob.status.in_([ImportStatus.RUNNING, ImportStatus.QUEUED]))
-    if running_here:
-        query = query.where(ImportJob.id.not_in(running_here))
-    stale = session.scalars(query).all()
+def recover_interrupted(session: Session, now: datetime) -> dict[str, int]:
+    """Imports still "running" a day after they started died with their process: roll them back.
+
+    A day is far beyond the longest import (100,000 items take minutes), so a job running in another
+    live worker process is never touched. Scheduled hourly as ``import-recovery``.
+    """
+    stale = session.scalars(select(ImportJob.id).where(
+        ImportJob.status.in_([ImportStatus.RUNNING, ImportStatus.QUEUED]),
+        ImportJob.created_at < now - STALE_AFTER)).all()
     for job_id in stale:
         _fail(session, _job_actor(session, session.get(ImportJob, job_id)), job_id, PortalError(
             "The import was interrupted (the portal stopped) and was rolled back; start it again."))
-    return len(stale)
+    return {"rolled_back": len(stale)}

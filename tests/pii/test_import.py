@@ -225,3 +225,21 @@ def test_free_text_gold_is_redacted_and_kept_out_of_the_shown_payload(fast_app: 
     assert "gold" not in item.redacted and item.is_gold
     assert "John Smith" not in json.dumps([item.gold_answer, item.prelabel, item.redacted])
     assert "<PERSON_1>" in item.gold_answer and item.redacted["prelabel"] == item.prelabel
+
+
+def test_an_import_whose_process_died_is_rolled_back_by_the_recovery_job(fast_app: Any, make_dataset: Any) -> None:
+    from datetime import timedelta
+
+    from governance.db import utcnow
+    from governance.jobs import run_job
+
+    dataset = make_dataset()
+    job = create_job(db.session, SYSTEM, dataset, "x.jsonl", False)
+    job.status, job.created_at = ImportStatus.RUNNING, utcnow() - timedelta(days=2)
+    db.session.add(Item(dataset_id=dataset.id, import_id=job.id, external_id="half", kind="classification",
+                        status=ItemStatus.IMPORTING, redacted={"text": "x"}, spans=[], entity_counts={}, sensitivity=[]))
+    db.session.commit()
+    run = run_job("import-recovery")
+    assert run.status == "ok" and run.summary == {"rolled_back": 1}
+    assert db.session.get(ImportJob, job.id).status == ImportStatus.FAILED
+    assert db.session.scalars(select(Item)).all() == []
