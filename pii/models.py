@@ -7,11 +7,14 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.db import Base, UtcDateTime, utcnow
 from governance.models import Dataset, _enum
+
+
+OPEN_ITEM = text("status = 'active' AND open_slots > 0")
 
 
 class ItemStatus(enum.StrEnum):
@@ -31,6 +34,9 @@ class Item(Base):
         UniqueConstraint("dataset_id", "external_id"),
         Index("ix_items_dataset_status", "dataset_id", "status"),
         Index("ix_items_queue", "dataset_id", "status", "is_gold", "severity", "id"),
+        # Only items still waiting for annotators: the next-task query walks this in id order and stops
+        # after a few rows, however many finished items the dataset holds.
+        Index("ix_items_open", "dataset_id", "is_gold", "id", sqlite_where=OPEN_ITEM, postgresql_where=OPEN_ITEM),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

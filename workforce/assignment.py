@@ -20,7 +20,7 @@ from governance import audit
 from governance.db import db
 from governance.models import Dataset, DatasetAssignment, DatasetStatus, Role, User, Vendor
 from governance.transfers import may_process
-from pii.models import Item, ItemStatus
+from pii.models import OPEN_ITEM, Item, ItemStatus
 from workforce.models import Task, TaskStatus, WelfareRefusal
 from workforce.welfare import Allowance, Refusal, check_candidate, decide
 from workforce.welfare_state import welfare_view
@@ -127,23 +127,27 @@ def _refuse(session: Session, annotator: User, refusal: Refusal, now: datetime) 
 
 def _claim(session: Session, annotator: User, vendor: Vendor, datasets: list[Dataset], eligibility: Allowance,
            now: datetime, rng: random.Random) -> Task | None:
-    by_id = {d.id: d for d in datasets}
-    gold_first = rng.random() < float(max(d.gold_rate for d in datasets))
-    for gold in (gold_first, not gold_first):
-        for item_id, dataset_id, severity, categories in _candidates(session, annotator, list(by_id), eligibility, gold):
-            if not check_candidate(eligibility, severity, categories or ()):
-                continue
-            if _take_slot(session, item_id):
-                return _create_task(session, annotator, vendor, by_id[dataset_id], item_id, severity,
-                                    categories or [], gold, now)
+    """Try datasets in random order (fair between them), gold or not at the dataset's gold rate."""
+    for dataset in rng.sample(datasets, len(datasets)):
+        gold_first = rng.random() < float(dataset.gold_rate)
+        for gold in (gold_first, not gold_first):
+            for item_id, severity, categories in _candidates(session, annotator, dataset.id, eligibility, gold):
+                if check_candidate(eligibility, severity, categories or ()) and _take_slot(session, item_id):
+                    return _create_task(session, annotator, vendor, dataset, item_id, severity, categories or [],
+                                        gold, now)
     return None
 
 
-def _candidates(session: Session, annotator: User, dataset_ids: list[int], eligibility: Allowance, gold: bool):
+def _candidates(session: Session, annotator: User, dataset_id: int, eligibility: Allowance, gold: bool):
+    """The oldest open items of one dataset this annotator has not had, under their severity ceiling.
+
+    The literal open-item condition matches the partial index ``ix_items_open`` (a bound parameter
+    would not let the planner use it), so the scan stops after a few rows.
+    """
     done_by_me = exists().where(Task.item_id == Item.id, Task.annotator_id == annotator.id)
-    query = (select(Item.id, Item.dataset_id, Item.severity, Item.sensitivity)
-             .where(Item.dataset_id.in_(dataset_ids), Item.status == ItemStatus.ACTIVE, Item.is_gold.is_(gold),
-                    Item.severity <= eligibility.max_severity, Item.open_slots > 0, ~done_by_me)
+    query = (select(Item.id, Item.severity, Item.sensitivity)
+             .where(Item.dataset_id == dataset_id, OPEN_ITEM, Item.is_gold.is_(gold),
+                    Item.severity <= eligibility.max_severity, ~done_by_me)
              .order_by(Item.id).limit(CANDIDATES_PER_QUERY))
     return session.execute(query).all()
 
