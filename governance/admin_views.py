@@ -15,7 +15,7 @@ from governance.dpas import dpa_status, missing_clauses
 from governance.errors import PortalError
 from governance.forms import UserForm, VendorForm, choices
 from governance.models import Role, User, Vendor
-from governance.permissions import STAFF, get_vendor_or_404, requires, users_visible_to
+from governance.permissions import get_vendor_or_404, requires, users_visible_to
 from governance.regions import region_of
 from governance.vendors import VendorInput, annotator_count, create_vendor, update_vendor
 
@@ -96,9 +96,9 @@ def edit(vendor_id: int) -> Any:
     return render_template("governance/vendor_form.html", form=form, vendor=vendor)
 
 
-@people.route("/")
+@people.route("/", endpoint="index")
 @requires(Role.ADMIN)
-def index() -> Any:
+def list_users() -> Any:
     users = db.session.scalars(select(User).order_by(User.role, User.display_name)).all()
     return render_template("governance/users.html", users=users)
 
@@ -118,9 +118,9 @@ def _user_input(form: UserForm) -> UserInput:
                      time_zone=(form.time_zone.data or "UTC").strip(), password=form.password.data or None)
 
 
-@people.route("/new", methods=["GET", "POST"])
+@people.route("/new", methods=["GET", "POST"], endpoint="new")
 @requires(Role.ADMIN)
-def new() -> Any:
+def new_user() -> Any:
     form = _user_form(None)
     if form.validate_on_submit():
         try:
@@ -135,9 +135,9 @@ def new() -> Any:
     return render_template("governance/user_form.html", form=form, user=None)
 
 
-@people.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@people.route("/<int:user_id>/edit", methods=["GET", "POST"], endpoint="edit")
 @requires(Role.ADMIN)
-def edit(user_id: int) -> Any:
+def edit_user(user_id: int) -> Any:
     user = db.session.get(User, user_id) or abort(404)
     form = _user_form(user)
     if form.validate_on_submit():

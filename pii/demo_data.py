@@ -96,7 +96,7 @@ GENERATORS = {
 
 def demo_records(dataset_name: str) -> list[dict]:
     make, count = GENERATORS[dataset_name]
-    rng = random.Random(f"demo:{dataset_name}")
+    rng = random.Random(f"demo:{dataset_name}")  # noqa: S311 (reproducible demo data)
     return [make(rng, i) for i in range(count)]
 
 

@@ -64,7 +64,7 @@ def next_task(session: Session, annotator: User, now: datetime, rng: random.Rand
     datasets = lawful_datasets(session, vendor, now)
     if not datasets:
         return NoTask("no_lawful_work", "No dataset may be sent to your vendor right now. Your manager has been told.")
-    task = _claim(session, annotator, vendor, datasets, eligibility, now, rng or random.Random())
+    task = _claim(session, annotator, vendor, datasets, eligibility, now, rng or random.Random())  # noqa: S311 (fairness, not secrecy)
     if task is None:
         if eligibility.when_none_fits is not None:
             return _refuse(session, annotator, eligibility.when_none_fits, now)
