@@ -60,8 +60,11 @@ _SUBJECT_INDEX: list[SubjectIndex] = []
 
 
 def register_purger(name: str, func: Purger, order: int = 50) -> None:
-    """Add a purger; lower ``order`` runs first. The subject index must purge last (highest order),
-    so an interrupted erasure can still find the items it has not finished."""
+    """Add a purger; lower ``order`` runs first.
+
+    The subject index must purge last (highest order), so an interrupted erasure can still find the
+    items it has not finished.
+    """
     _PURGERS[name] = _Registered(name, func, order)
 
 
@@ -109,8 +112,11 @@ def unfinished_run(session: Session, scope: str, *, dataset_id: int | None = Non
 
 def start_run(session: Session, scope: str, *, dataset_id: int | None = None,
               erasure_request_id: int | None = None) -> DeletionRun:
-    """A new run in the ``start`` stage (flushed; the caller commits it with the state change that
-    starts it, so a dataset is never marked expired without its run, nor a request executing)."""
+    """A new run in the ``start`` stage (flushed).
+
+    The caller commits it with the state change that starts it, so a dataset is never marked expired
+    without its run, nor a request executing without one.
+    """
     # Every purger appears in the counts, so a certificate says "0" rather than leaving a line out.
     counts = {name: 0 for name, _func in purgers()}
     run = DeletionRun(scope=scope, dataset_id=dataset_id, erasure_request_id=erasure_request_id, status=RUNNING,
@@ -137,7 +143,7 @@ def destroy_keys(session: Session, run: DeletionRun, dataset_id: int, checkpoint
         raise RuntimeError("no key destroyer registered: refusing to purge a dataset whose key would survive")
     run = _locked_run(session, run.id)
     run.stage = "keys"
-    destroyed = [key_id for func in _KEY_DESTROYERS.values() if (key_id := func(session, dataset_id))]
+    destroyed = [key_id for destroy in _KEY_DESTROYERS.values() if (key_id := destroy(session, dataset_id))]
     run.key_ids_destroyed = [*run.key_ids_destroyed, *(k for k in destroyed if k not in run.key_ids_destroyed)]
     checkpoint()
     return destroyed
@@ -148,11 +154,11 @@ def purge(session: Session, run: DeletionRun, targets: Sequence[Target], batch_s
     """Apply every purger to every target in batches, adding to the run's counts as it goes."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    for name, func in purgers():
+    for name, purger in purgers():
         _set_stage(session, run.id, f"purge:{name}", checkpoint)
         for target in targets:
             for chunk in _chunks(target.item_ids, batch_size):
-                _purge_chunk(session, run.id, name, func, target.dataset_id, chunk, batch_size, checkpoint)
+                _purge_chunk(session, run.id, name, purger, target.dataset_id, chunk, batch_size, checkpoint)
     return dict(_locked_run(session, run.id).counts)
 
 
@@ -170,11 +176,12 @@ def _chunks(item_ids: tuple[int, ...] | None, size: int) -> Iterator[list[int] |
         yield ordered[start:start + size]
 
 
-def _purge_chunk(session: Session, run_id: int, name: str, func: Purger, dataset_id: int,
+def _purge_chunk(session: Session, run_id: int, name: str, purger: Purger, dataset_id: int,
                  chunk: list[int] | None, batch_size: int, checkpoint: Checkpoint) -> None:
+    # The run's counts and the batch commit together: after a crash they still agree.
     while True:
         run = _locked_run(session, run_id)
-        changed = func(session, dataset_id, chunk, batch_size)
+        changed = purger(session, dataset_id, chunk, batch_size)
         if changed:
             run.counts = {**run.counts, name: run.counts.get(name, 0) + changed}
         checkpoint()
@@ -247,6 +254,21 @@ def issue_certificate(session: Session, run: DeletionRun, dataset_name: str = ""
     run.status, run.stage, run.finished_at, run.certificate_id = DONE, DONE, finished_at, certificate.id
     session.flush()
     return certificate
+
+
+def close_run(session: Session, run: DeletionRun, dataset_name: str = "") -> tuple[DeletionCertificate, bool]:
+    """Issue the run's certificate, or return the one a concurrent runner of the same run issued
+    first together with ``False``, so the caller neither issues nor audits a second one."""
+    run = _locked_run(session, run.id)
+    if run.status == DONE and run.certificate_id is not None:
+        return session.get(DeletionCertificate, run.certificate_id), False
+    return issue_certificate(session, run, dataset_name), True
+
+
+def locked(session: Session, model: type[T], row_id: int) -> T | None:
+    """Re-read a row under ``FOR UPDATE`` (fresh values): whoever starts a deletion holds it first."""
+    query = select(model).where(model.id == row_id).with_for_update()
+    return session.scalars(query.execution_options(populate_existing=True)).first()
 
 
 def _new_certificate(run: DeletionRun, reference: str, dataset_name: str, finished_at: datetime) -> DeletionCertificate:

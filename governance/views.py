@@ -140,6 +140,7 @@ def verify_chain() -> Any:
 from governance.admin_views import people, vendors  # noqa: E402  (blueprints defined beside these)
 from governance.dataset_views import datasets  # noqa: E402
 from governance.dpa_views import dpas  # noqa: E402
+from governance.erasure_views import erasure  # noqa: E402
 from governance.ops_views import ops  # noqa: E402
 
-blueprints = [auth, main, audit_bp, vendors, people, dpas, datasets, ops]
+blueprints = [auth, main, audit_bp, vendors, people, dpas, datasets, ops, erasure]

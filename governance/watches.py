@@ -72,7 +72,12 @@ def email_notifications_job(session: Session, now: datetime) -> dict[str, Any]:
 
 
 def register_governance_jobs() -> None:
+    from governance.erasure import register_erasure_jobs
     from governance.jobs import register_job
+    from governance.retention import register_retention_jobs
+
+    register_retention_jobs()
+    register_erasure_jobs()
 
     register_job("dpa-expiry-watch", dpa_expiry_watch, "Warn about DPAs expiring within 30 and 7 days, and expired.",
                  hour="*", minute=5)

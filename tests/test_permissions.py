@@ -42,6 +42,14 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "ops.jobs_page": frozenset({A, C}),
     "ops.run_now": frozenset({A, C}),
     "ops.read_notification": frozenset({A, C, V, N}),
+    "erasure.index": frozenset({A, C}),
+    "erasure.new": frozenset({C}),
+    "erasure.detail": frozenset({A, C}),
+    "erasure.execute_request": frozenset({C}),
+    "erasure.extend_request": frozenset({C}),
+    "erasure.certificates": frozenset({A, C}),
+    "erasure.certificate": frozenset({A, C}),
+    "erasure.certificate_pdf": frozenset({A, C}),
 }
 ALWAYS_PUBLIC = {"static", "bootstrap.static"}
 
@@ -86,11 +94,26 @@ def world(app: Any, make_user: Any, make_vendor: Any, make_dpa: Any, make_datase
         V: make_user(V, managed=[vendor]), N: make_user(N, vendor=vendor),
     }
     world = {"vendor": vendor, "users": users, "app": app, "dpa": make_dpa(vendor),
-             "dataset": make_dataset(vendors=[vendor])}
+             "dataset": make_dataset(vendors=[vendor]), **_erasure_world()}
     for matrix in PACKAGE_MATRICES:
         if hasattr(matrix, "extend_world"):
             matrix.extend_world(world)
     return world
+
+
+def _erasure_world() -> dict[str, Any]:
+    """An open erasure request (no tokens: executing it matches nothing) and a certificate."""
+    from governance.db import db, utcnow
+    from governance.deletion import issue_certificate, start_run
+    from governance.ops_models import ErasureRequest
+
+    today = utcnow().date()
+    request = ErasureRequest(reference="ER-TEST-0001", received_on=today, due_on=today, identifier_kinds=["email"],
+                             tokens=[], extension_reason="")
+    db.session.add(request)
+    certificate = issue_certificate(db.session, start_run(db.session, "retention"), "Old dataset")
+    db.session.commit()
+    return {"erasure_request": request, "certificate": certificate}
 
 
 def _url(endpoint: str, world: dict[str, Any]) -> str:
@@ -106,6 +129,11 @@ def _url(endpoint: str, world: dict[str, Any]) -> str:
         "datasets.unassign": f"/datasets/{world['dataset'].id}/vendors/{world['vendor'].id}/remove",
         "ops.run_now": "/jobs/dpa-expiry-watch/run",
         "ops.read_notification": "/notifications/1/read",
+        "erasure.detail": f"/erasure/{world['erasure_request'].id}",
+        "erasure.execute_request": f"/erasure/{world['erasure_request'].id}/execute",
+        "erasure.extend_request": f"/erasure/{world['erasure_request'].id}/extend",
+        "erasure.certificate": f"/certificates/{world['certificate'].id}",
+        "erasure.certificate_pdf": f"/certificates/{world['certificate'].id}.pdf",
     }
     for matrix in PACKAGE_MATRICES:
         if endpoint in getattr(matrix, "PATHS", {}):
