@@ -13,7 +13,7 @@ from governance.dashboard import vendor_rows
 from governance.db import db, utcnow
 from governance.dpas import dpa_status, missing_clauses
 from governance.errors import PortalError
-from governance.forms import UserForm, VendorForm, choices
+from governance.forms import UserForm, VendorForm, choices, show_errors
 from governance.models import Role, User, Vendor
 from governance.permissions import get_vendor_or_404, requires, users_visible_to
 from governance.regions import region_of
@@ -58,19 +58,11 @@ def _save_vendor(form: VendorForm, vendor: Vendor | None) -> Any:
             update_vendor(db.session, current_user, vendor, _vendor_input(form))
     except PortalError as exc:
         db.session.rollback()
-        _field_error(form, exc)
+        show_errors(form, exc)
         return None
     db.session.commit()
     flash(f"Vendor {vendor.name} saved.", "success")
     return redirect(url_for("vendors.detail", vendor_id=vendor.id))
-
-
-def _field_error(form: Any, exc: PortalError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "danger")
 
 
 @vendors.route("/new", methods=["GET", "POST"])
@@ -127,7 +119,7 @@ def new_user() -> Any:
             user = create_user(db.session, current_user, _user_input(form))
         except PortalError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(f"Account for {user.display_name} created.", "success")
@@ -148,7 +140,7 @@ def edit_user(user_id: int) -> Any:
             update_user(db.session, current_user, user, _user_input(form), bool(form.active.data))
         except PortalError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(f"Account for {user.display_name} saved.", "success")

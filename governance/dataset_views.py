@@ -14,7 +14,7 @@ from governance.assignments import assign_dataset, assignments_with_decisions, u
 from governance.datasets import DatasetInput, create_dataset, datasets_visible_to, purposes
 from governance.db import db, utcnow
 from governance.errors import PortalError
-from governance.forms import AssignForm, ConfirmForm, DatasetForm, choices
+from governance.forms import AssignForm, ConfirmForm, DatasetForm, choices, show_errors
 from governance.models import Dataset, Role, Vendor
 from governance.permissions import ALL_ROLES, STAFF, get_vendor_or_404, requires
 
@@ -74,11 +74,7 @@ def new() -> Any:
             dataset = create_dataset(db.session, current_user, _dataset_input(form), utcnow())
         except PortalError as exc:
             db.session.rollback()
-            field = getattr(form, exc.field or "", None)
-            if field is not None:
-                field.errors = [*field.errors, exc.message]
-            else:
-                flash(exc.message, "danger")
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(f"Dataset {dataset.name} created.", "success")

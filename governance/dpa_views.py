@@ -21,7 +21,7 @@ from governance.dpa_register import (
 )
 from governance.dpas import required_clauses
 from governance.errors import PortalError
-from governance.forms import DpaForm, choices
+from governance.forms import DpaForm, choices, show_errors
 from governance.models import Dpa
 from governance.permissions import STAFF, get_vendor_or_404, requires
 
@@ -71,11 +71,7 @@ def _save(form: DpaForm, vendor_id: int, dpa: Dpa | None) -> Any:
                             upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1))
     except PortalError as exc:
         db.session.rollback()
-        field = getattr(form, exc.field or "", None)
-        if field is not None:
-            field.errors = [*field.errors, exc.message]
-        else:
-            flash(exc.message, "danger")
+        show_errors(form, exc)
         return None
     db.session.commit()
     flash(f"DPA {dpa.reference} saved.", "success")

@@ -34,7 +34,7 @@ from governance.erasure import (
     requests_by_urgency,
 )
 from governance.erasure_forms import ErasureRequestForm, ExtendForm
-from governance.forms import ConfirmForm
+from governance.forms import ConfirmForm, show_errors
 from governance.models import Role, User
 from governance.navigation import register_nav
 from governance.ops_models import DeletionCertificate, ErasureRequest, ErasureStatus
@@ -53,16 +53,6 @@ def _master_key() -> bytes:
 
 def _request_or_404(request_id: int) -> ErasureRequest:
     return db.session.get(ErasureRequest, request_id) or abort(404)
-
-
-def _show_errors(form: Any, exc: ErasureInputError) -> None:
-    """Put each message next to its field; one without a field becomes a flash message."""
-    for name, message in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is None:
-            flash(message, "danger")
-        else:
-            field.errors = [*field.errors, message]
 
 
 @erasure.route("/erasure")
@@ -84,7 +74,7 @@ def new() -> Any:
             created = create_request(db.session, current_user, _master_key(), data, utcnow().date())
         except ErasureInputError as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(f"Erasure request {created.reference} recorded; it is due on {created.due_on}.", "success")
@@ -135,7 +125,7 @@ def extend_request(request_id: int) -> Any:
         extend(db.session, current_user, erasure_request, months, form.reason.data or "", utcnow().date())
     except ErasureInputError as exc:
         db.session.rollback()
-        _show_errors(form, exc)
+        show_errors(form, exc)
         return _detail_page(erasure_request, form)
     db.session.commit()
     flash(f"Deadline extended to {erasure_request.extended_due_on}. Tell the data subject, with the reason.", "success")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -20,7 +21,22 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from governance.errors import PortalError
 from governance.models import Role
+
+
+def show_errors(form: FlaskForm, exc: PortalError) -> None:
+    """Put a domain error's message(s) next to the field(s) they name; any other becomes a flash message.
+
+    An error may carry one message (``exc.field``) or one per field (``exc.errors``, a dict).
+    """
+    messages = getattr(exc, "errors", None) or {exc.field or "": exc.message}
+    for name, message in messages.items():
+        field = getattr(form, name, None) if name else None
+        if field is None:
+            flash(message, "danger")
+        else:
+            field.errors = [*field.errors, message]
 
 
 def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
