@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
-from bench.deletion_data import make_app, seed_dataset, seed_items, subject
+from bench.harness import make_app
+from bench.deletion_data import seed_dataset, seed_items, subject
 
 DATASETS = 4
 TOKENS_PER_ITEM = 3

@@ -10,35 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import secrets
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bench.corpus import Document, generate
+from bench.harness import make_app
 from bench.pii_bench import Pred, RunResult, print_report, score
-
-
-def _app(database_url: str, workers: int):
-    from app import create_app
-    from config.settings import Settings
-    from governance import migrate
-    from governance.db import db
-
-    settings = Settings(mode="test", instance_path=Path(tempfile.mkdtemp()), database_url=database_url,
-                        secret_key=secrets.token_urlsafe(16), master_key=secrets.token_bytes(32), pii_workers=workers)
-    app = create_app(settings)
-    with app.app_context():
-        if database_url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        migrate.upgrade(db.engine)
-    return app
 
 
 def run(database_url: str, docs: Sequence[Document], workers: int) -> RunResult:
@@ -49,7 +30,7 @@ def run(database_url: str, docs: Sequence[Document], workers: int) -> RunResult:
     from pii.ingest import create_job
     from pii.models import Item
 
-    app = _app(database_url, workers)
+    app, _ = make_app(database_url, pii_workers=workers)
     with app.app_context():
         dataset = create_dataset(db.session, SYSTEM, DatasetInput("bench", "sft", "consent"), utcnow())
         job = create_job(db.session, SYSTEM, dataset, "bench.jsonl", False)

@@ -11,35 +11,25 @@ from __future__ import annotations
 
 import argparse
 import random
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import insert, update
+
+from bench.harness import make_app
 
 
 def build(database_url: str, n_items: int, n_annotators: int):
-    from app import create_app
-    from config.settings import Settings
-    from governance import migrate
     from governance.db import db, utcnow
     from governance.dpas import required_clauses
     from governance.models import Dataset, DatasetAssignment, Dpa, Role, TransferMechanism, User, Vendor
     from pii.models import Item
 
-    settings = Settings(mode="test", instance_path=Path(tempfile.mkdtemp()), database_url=database_url,
-                        secret_key=secrets.token_urlsafe(16), master_key=secrets.token_bytes(32))
-    app = create_app(settings)
+    app, _ = make_app(database_url)
     with app.app_context():
-        if database_url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        migrate.upgrade(db.engine)
         session, now = db.session, utcnow()
         vendor = Vendor(name="Saigon Data Labs", country="VN", city="", hourly_rate_usd=18)
         session.add(vendor)
@@ -56,7 +46,7 @@ def build(database_url: str, n_items: int, n_annotators: int):
             session.flush()
             session.add(DatasetAssignment(dataset_id=dataset.id, vendor_id=vendor.id))
             datasets.append(dataset)
-        rng = random.Random(1)
+        rng = random.Random(1)  # noqa: S311 (reproducible benchmark data)
         rows = [{"dataset_id": datasets[i % 4].id, "external_id": f"q{i}", "kind": "classification",
                  "status": "active", "redacted": {"text": "Hello <PERSON_1>"}, "spans": [], "entity_counts": {},
                  "sensitivity": ["violence"] if rng.random() < 0.1 else [],
@@ -81,7 +71,7 @@ def measure(app, n_annotators: int, requests: int) -> list[float]:
     timings = []
     with app.app_context():
         people = db.session.query(User).all()
-        rng = random.Random(2)
+        rng = random.Random(2)  # noqa: S311 (reproducible benchmark data)
         for _ in range(requests):
             person = people[rng.randrange(n_annotators)]
             now = utcnow()

@@ -18,7 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bench.deletion_data import make_app, seed_dataset, seed_items, seed_people, seed_tasks
+from bench.harness import make_app
+from bench.deletion_data import seed_dataset, seed_items, seed_people, seed_tasks
 
 
 def _seed(items: int) -> int:
