@@ -18,6 +18,7 @@ from pii.forms import LeakForm
 from pii.models import Item, ItemStatus
 from workforce import tasks as actions
 from workforce.assignment import NoTask, finish_and_reopen, next_task
+from workforce.checkins import ANSWERS, checkins_for, record_checkin
 from workforce.models import Task, TaskStatus
 from workforce.panel import annotator_panel
 
@@ -28,7 +29,7 @@ work = Blueprint("work", __name__)
 @requires(Role.ANNOTATOR)
 def bench() -> Any:
     panel = annotator_panel(db.session, current_user, utcnow())
-    return render_template("workforce/bench.html", panel=panel, confirm=ConfirmForm())
+    return render_template("workforce/bench.html", panel=panel, confirm=ConfirmForm(), answers=ANSWERS)
 
 
 @work.route("/work/next", methods=["POST"])
@@ -159,3 +160,26 @@ def api_heartbeat(task_id: int) -> Any:
         return jsonify(error=exc.message), 409
     db.session.commit()
     return jsonify(active_seconds=seconds)
+
+
+@work.route("/work/checkin", methods=["POST"])
+@requires(Role.ANNOTATOR)
+def checkin() -> Any:
+    if ConfirmForm().validate_on_submit():
+        try:
+            record_checkin(db.session, current_user, request.form.get("answer", ""),
+                           request.form.get("wants_contact") == "y", request.form.get("note", ""), utcnow())
+        except PortalError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash("Thank you. Only your vendor's welfare contact reads this; it never affects your work.", "success")
+    return redirect(url_for("work.bench"))
+
+
+@work.route("/wellbeing")
+@requires(Role.VENDOR_MANAGER)
+def checkins() -> Any:
+    rows = db.session.execute(checkins_for(current_user, utcnow())).all()
+    return render_template("workforce/checkins.html", rows=rows, answers=ANSWERS)

@@ -32,6 +32,7 @@ def _wire_workbench(app: Flask) -> None:
 
     app.register_blueprint(work)
     register_nav("My work", "work.bench", {Role.ANNOTATOR}, 5)
+    register_nav("Wellbeing", "work.checkins", {Role.VENDOR_MANAGER}, 27)
     register_panel(Role.ANNOTATOR, "workforce/_dashboard_panel.html", dashboard_panel)
 
 

@@ -12,7 +12,8 @@ from workforce.models import Task, TaskStatus
 N = Role.ANNOTATOR
 EXPECTED = {endpoint: frozenset({N}) for endpoint in (
     "work.bench", "work.take_next", "work.task", "work.acknowledge", "work.decline", "work.submit", "work.skip",
-    "work.flag", "work.leak", "work.api_next", "work.api_heartbeat")}
+    "work.flag", "work.leak", "work.api_next", "work.api_heartbeat", "work.checkin")}
+EXPECTED["work.checkins"] = frozenset({Role.VENDOR_MANAGER})
 
 
 def extend_world(world: dict[str, Any]) -> None:
