@@ -61,13 +61,17 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine with the per-backend settings the portal relies on."""
+    """Create an engine with the per-backend settings the portal relies on.
+
+    ``hide_parameters`` keeps bound values (which may be personal data) out of error messages and
+    logged tracebacks; the SQL text alone is enough to diagnose a failure.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

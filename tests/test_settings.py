@@ -60,3 +60,19 @@ def test_malformed_settings_name_the_variable(tmp_path: Path, name: str, value: 
 def test_postgres_urls_use_the_psycopg_driver() -> None:
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_database_errors_never_carry_bound_values(app: object) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from governance.db import db
+
+    try:
+        db.session.execute(text("INSERT INTO no_such_table (x) VALUES (:value)"), {"value": "linh@example.com"})
+    except SQLAlchemyError as exc:
+        assert "linh@example.com" not in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("the statement should have failed")
+    finally:
+        db.session.rollback()
