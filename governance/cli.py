@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import current_app
+from werkzeug.serving import run_simple
 from flask.cli import with_appcontext
 
 from governance import audit, migrate
@@ -163,7 +164,8 @@ def serve(host: str, port: int, scheduler: bool) -> None:
         embedded.start()
     click.echo(f"Portal running on http://{host}:{port}  (Ctrl+C stops it)")
     try:
-        app.run(host=host, port=port, debug=False, use_reloader=False)
+        # Werkzeug directly: Flask ignores app.run() inside a `flask` command.
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     finally:
         if embedded is not None:
             embedded.stop()

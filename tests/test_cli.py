@@ -74,3 +74,18 @@ def test_db_upgrade_reports_the_revision(runner: Any) -> None:
 def test_healthz_reports_database_reachability(client: Any) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "reachable"}
+
+
+def test_demo_serves_the_portal_with_the_scheduler(runner: Any, monkeypatch: Any) -> None:
+    import governance.cli as cli
+    from governance.scheduler import PortalScheduler
+
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(cli, "run_simple", lambda host, port, app, **kw: served.update(host=host, port=port, app=app))
+    monkeypatch.setattr(PortalScheduler, "start", lambda self: served.update(scheduler=True))
+    monkeypatch.setattr(PortalScheduler, "stop", lambda self: None)
+    monkeypatch.setattr("governance.demo.seed_demo", lambda session: False)
+    result = runner.invoke(args=["demo", "--port", "5099"])
+    assert result.exit_code == 0, result.output
+    assert served["host"] == "127.0.0.1" and served["port"] == 5099 and served["scheduler"] is True
+    assert "Portal running on http://127.0.0.1:5099" in result.output
