@@ -18,14 +18,12 @@ from flask import Flask, current_app
 from governance.audit import Actor
 from governance.db import db
 from pii.engine import PiiEngine, default_settings, get_engine
-from pii.ingest import CHUNK, ImportContext, Progress, run_import
+from pii.ingest import ImportContext, Progress, run_import
 from pii.models import ImportJob
 from pii.redact import RedactedItem
 from pii.scan import redact_items
 from pii.settings import PiiSettings
 
-_RUNNING: set[int] = set()
-_RUNNING_LOCK = threading.Lock()
 _WORKER_ENGINE: PiiEngine | None = None
 
 
@@ -67,43 +65,22 @@ def _redact_in_worker(items: list[dict[str, Any]], dataset: str) -> list[Redacte
     return redact_items(items, _WORKER_ENGINE, dataset=dataset)
 
 
-def running_jobs() -> set[int]:
-    with _RUNNING_LOCK:
-        return set(_RUNNING)
-
-
 def run_now(actor: Actor, job_id: int, data: bytes, progress: Progress | None = None) -> ImportJob:
     """Run an import in this thread (the CLI)."""
-    app = current_app._get_current_object()
-    with _RUNNING_LOCK:
-        _RUNNING.add(job_id)
-    try:
-        return run_import(db.session, actor, job_id, data, import_context(app), progress)
-    finally:
-        with _RUNNING_LOCK:
-            _RUNNING.discard(job_id)
+    return run_import(db.session, actor, job_id, data, import_context(current_app._get_current_object()), progress)
 
 
 def start_in_background(actor_id: int, job_id: int, data: bytes) -> threading.Thread:
     """Run an import in a thread with its own app context and session; return the thread."""
     app = current_app._get_current_object()
-    with _RUNNING_LOCK:
-        _RUNNING.add(job_id)
 
     def work() -> None:
         from governance.models import User
 
         with app.app_context():
-            try:
-                actor = db.session.get(User, actor_id)
-                run_import(db.session, actor, job_id, data, import_context(app))
-            finally:
-                with _RUNNING_LOCK:
-                    _RUNNING.discard(job_id)
+            run_import(db.session, db.session.get(User, actor_id), job_id, data, import_context(app))
 
     thread = threading.Thread(target=work, name=f"import-{job_id}", daemon=True)
     thread.start()
     return thread
 
-
-__all__ = ["CHUNK", "engine_for", "import_context", "run_now", "running_jobs", "start_in_background"]
